@@ -1,0 +1,52 @@
+"""Registering Module classes with JAX's native (C++) dataclass pytree nodes.
+
+JAX's dataclass nodes flatten with C++ `getattr`s and unflatten by calling the
+class with every field as a keyword. A Module's construction runs `__init__`,
+converters and checks, which must never happen when JAX merely rebuilds a tree.
+So each class gets one extra *static* pseudo-field, `REBUILD_KEY`, whose value
+is the class attribute `REBUILD_TOKEN`: it travels in the treedef, comes back
+as a keyword on unflatten, and tells the metaclass to take the cheap path.
+
+`jax.tree_util.register_dataclass` insists that the names match the dataclass
+fields exactly, which rules out the pseudo-field; so we register the node in
+each of JAX's registries ourselves, as that function does internally.
+"""
+
+from collections.abc import Sequence
+from typing import Final, Protocol
+
+
+class _Registry(Protocol):
+    def register_dataclass_node(
+        self, nodetype: type, data_fields: list[str], meta_fields: list[str], /
+    ) -> None: ...
+
+
+class _RebuildToken:
+    """The one value of the pseudo-field; compares equal only to itself."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<equinox rebuild token>"
+
+
+REBUILD_KEY: Final = "_eqx_rebuild_token"
+REBUILD_TOKEN: Final = _RebuildToken()
+
+
+def _registries() -> Sequence[_Registry]:
+    from jax._src import tree_util  # private: the list of every registry.
+
+    registries: Sequence[_Registry] = tree_util._all_registries  # pyright: ignore[reportPrivateUsage]  # no public equivalent
+    return registries
+
+
+def register_native(
+    cls: type, data_fields: Sequence[str], meta_fields: Sequence[str]
+) -> None:
+    """Make `cls` a C++ dataclass pytree node with the rebuild pseudo-field."""
+    data = list(data_fields)
+    meta = [*meta_fields, REBUILD_KEY]
+    for registry in _registries():
+        registry.register_dataclass_node(cls, data, meta)

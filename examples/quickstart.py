@@ -1,0 +1,52 @@
+"""Quickstart: a typed module trained for a few steps; the loss falls.
+
+Run: python examples/quickstart.py
+"""
+
+import jax
+import jax.numpy as jnp
+from jaxtyping import Array, Float, PRNGKeyArray
+
+import equinox as eqx
+
+
+class TwoLayer(eqx.Module):
+    hidden: Float[Array, "hidden 1"]
+    out: Float[Array, "1 hidden"]
+
+    def __init__(self, width: int, *, key: PRNGKeyArray) -> None:
+        k1, k2 = jax.random.split(key)
+        self.hidden = jax.random.normal(k1, (width, 1))
+        self.out = jax.random.normal(k2, (1, width)) / jnp.sqrt(width)
+
+    def __call__(self, x: Float[Array, "1"]) -> Float[Array, "1"]:
+        return self.out @ jnp.tanh(self.hidden @ x)
+
+
+def loss(model: TwoLayer, xs: Float[Array, "n 1"], ys: Float[Array, "n 1"]) -> Array:
+    return jnp.mean((jax.vmap(model)(xs) - ys) ** 2)
+
+
+@jax.jit
+def step(model: TwoLayer, xs: Array, ys: Array) -> tuple[Array, TwoLayer]:
+    value, grads = jax.value_and_grad(loss)(model, xs, ys)
+    model = jax.tree_util.tree_map(lambda p, g: p - 0.1 * g, model, grads)
+    return value, model
+
+
+def main() -> None:
+    xs = jnp.linspace(-2.0, 2.0, 64).reshape(64, 1)
+    ys = jnp.sin(xs)
+    model = TwoLayer(16, key=jax.random.key(0))
+    losses: list[float] = []
+    for i in range(200):
+        value, model = step(model, xs, ys)
+        losses.append(float(value))
+        if i % 40 == 0:
+            print(f"step {i:3d}  loss {float(value):.4f}")
+    print(f"final loss {losses[-1]:.4f} (from {losses[0]:.4f})")
+    assert losses[-1] < losses[0], "training did not reduce the loss"
+
+
+if __name__ == "__main__":
+    main()
