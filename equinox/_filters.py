@@ -5,7 +5,7 @@ those: each of its leaves decides for the subtree of the pytree beneath it.
 """
 
 from collections.abc import Callable
-from typing import Any, TypeAlias, TypeVar
+from typing import Any, TypeAlias, TypeVar, cast
 
 import jax
 import jax.numpy as jnp
@@ -38,7 +38,7 @@ def _is_inexact_dtype(dtype: Any) -> bool:
 def is_inexact_array(element: object) -> bool:
     """True for arrays with a floating-point or complex dtype."""
     if isinstance(element, _array_types):
-        return _is_inexact_dtype(element.dtype)
+        return _is_inexact_dtype(cast(Any, element).dtype)
     return False
 
 
@@ -52,7 +52,12 @@ def is_inexact_array_like(element: object) -> bool:
 def _mask_subtree(spec: Any, subtree: Any, is_leaf: IsLeaf) -> Any:
     """Broadcast one filter-spec leaf over the subtree beneath it."""
     if isinstance(spec, bool):
-        return jtu.tree_map(lambda _: spec, subtree, is_leaf=is_leaf)
+        constant: bool = spec
+
+        def same_for_all(_: Any) -> bool:
+            return constant
+
+        return jtu.tree_map(same_for_all, subtree, is_leaf=is_leaf)
     if callable(spec):
         return jtu.tree_map(spec, subtree, is_leaf=is_leaf)
     raise ValueError(
@@ -65,10 +70,12 @@ def _mask(pytree: Any, filter_spec: Any, is_leaf: IsLeaf) -> Any:
     """A pytree of bools with `pytree`'s structure."""
     if isinstance(filter_spec, bool) or callable(filter_spec):
         return _mask_subtree(filter_spec, pytree, is_leaf)
+
+    def per_spec_leaf(spec: Any, subtree: Any) -> Any:
+        return _mask_subtree(spec, subtree, is_leaf)
+
     try:
-        return jtu.tree_map(
-            lambda spec, sub: _mask_subtree(spec, sub, is_leaf), filter_spec, pytree
-        )
+        return jtu.tree_map(per_spec_leaf, filter_spec, pytree)
     except ValueError as e:
         raise ValueError(
             "filter_spec must be a bool, a callable, or a pytree prefix of the "
@@ -88,9 +95,12 @@ def filter(
     With `inverse=True` the selection is flipped.
     """
     mask = _mask(pytree, filter_spec, is_leaf)
-    if inverse:
-        return jtu.tree_map(lambda keep, x: replace if keep else x, mask, pytree)
-    return jtu.tree_map(lambda keep, x: x if keep else replace, mask, pytree)
+
+    def select(keep: bool, leaf: Any) -> Any:
+        return leaf if keep != inverse else replace
+
+    filtered: _T = jtu.tree_map(select, mask, pytree)
+    return filtered
 
 
 def partition(
@@ -101,8 +111,15 @@ def partition(
 ) -> tuple[_T, _T]:
     """Split into `(selected, rest)`; each has `replace` where the other has a leaf."""
     mask = _mask(pytree, filter_spec, is_leaf)
-    kept = jtu.tree_map(lambda keep, x: x if keep else replace, mask, pytree)
-    rest = jtu.tree_map(lambda keep, x: replace if keep else x, mask, pytree)
+
+    def kept_leaf(keep: bool, leaf: Any) -> Any:
+        return leaf if keep else replace
+
+    def rest_leaf(keep: bool, leaf: Any) -> Any:
+        return replace if keep else leaf
+
+    kept: _T = jtu.tree_map(kept_leaf, mask, pytree)
+    rest: _T = jtu.tree_map(rest_leaf, mask, pytree)
     return kept, rest
 
 
@@ -122,4 +139,5 @@ def combine(*pytrees: _T, is_leaf: IsLeaf = None) -> _T:
     def none_or_leaf(x: Any) -> bool:
         return x is None or (is_leaf is not None and is_leaf(x))
 
-    return jtu.tree_map(_first_non_none, *pytrees, is_leaf=none_or_leaf)
+    combined: _T = jtu.tree_map(_first_non_none, *pytrees, is_leaf=none_or_leaf)
+    return combined

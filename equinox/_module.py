@@ -96,9 +96,10 @@ def _outstanding_abstract(
     """Abstract attributes still unprovided after this class body."""
     inherited_vars: set[str] = set()
     inherited_classvars: set[str] = set()
+    nothing: frozenset[str] = frozenset()
     for base in cls.__mro__[1:]:
-        inherited_vars |= getattr(base, "__eqx_abstract_vars__", frozenset())
-        inherited_classvars |= getattr(base, "__eqx_abstract_classvars__", frozenset())
+        inherited_vars |= getattr(base, "__eqx_abstract_vars__", nothing)
+        inherited_classvars |= getattr(base, "__eqx_abstract_classvars__", nothing)
     annotations: dict[str, Any] = namespace.get("__annotations__", {})
     fields = {f.name for f in dataclasses.fields(cast(Any, cls))}
     provided_vars = {
@@ -128,15 +129,10 @@ def _inherits_custom_init(bases: tuple[type, ...]) -> bool:
     return any(getattr(base, "__eqx_custom_init__", False) for base in bases)
 
 
-def _class_info(cls: type) -> _ClassInfo:
+def _class_info(cls: type, abstract_attributes: frozenset[str]) -> _ClassInfo:
     fields = dataclasses.fields(cast(Any, cls))
-    abstract = sorted(
-        [
-            *cls.__eqx_abstract_vars__,  # type: ignore[attr-defined]  # set by the metaclass
-            *cls.__eqx_abstract_classvars__,  # type: ignore[attr-defined]  # set by the metaclass
-            *getattr(cls, "__abstractmethods__", ()),
-        ]
-    )
+    abstract_methods: frozenset[str] = getattr(cls, "__abstractmethods__", frozenset())
+    abstract = sorted(abstract_attributes | abstract_methods)
     return _ClassInfo(
         name=cls.__qualname__,
         fields=fields,
@@ -178,7 +174,9 @@ class _ModuleMeta(abc.ABCMeta):
         if typecheck is not None:
             cls.__eqx_typecheck__ = typecheck  # type: ignore[attr-defined]  # class-level flag read by _runtime_check
         cls.__eqx_custom_init__ = custom_init  # type: ignore[attr-defined]  # read by subclasses
-        dataclasses.dataclass(init=not custom_init, repr=False, eq=False)(cls)
+        dataclasses.dataclass(init=not custom_init, repr=False, eq=False)(
+            cast(type[Any], cls)
+        )
         vars_left, classvars_left = _outstanding_abstract(
             cls, namespace, abstract_vars, abstract_classvars
         )
@@ -190,7 +188,7 @@ class _ModuleMeta(abc.ABCMeta):
             [f.name for f in fields if not f.metadata.get(STATIC_KEY)],
             [f.name for f in fields if f.metadata.get(STATIC_KEY)],
         )
-        cls.__eqx_info__ = _class_info(cls)
+        cls.__eqx_info__ = _class_info(cls, vars_left | classvars_left)
         return cls
 
     if not TYPE_CHECKING:
@@ -202,8 +200,8 @@ class _ModuleMeta(abc.ABCMeta):
             return _construct(cls, args, kwargs)
 
 
-def _rebuild(cls: type, values: dict[str, Any]) -> Any:
-    obj = object.__new__(cls)
+def _rebuild(cls: _ModuleMeta, values: dict[str, Any]) -> Any:
+    obj: Any = object.__new__(cast(type[Any], cls))
     obj.__dict__.update(values)
     return obj
 
@@ -236,22 +234,24 @@ def _warn_static_arrays(obj: object, info: _ClassInfo) -> None:
             )
 
 
-def _construct(cls: type, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    info: _ClassInfo = cls.__eqx_info__  # type: ignore[attr-defined]  # set by the metaclass
+def _construct(
+    cls: _ModuleMeta, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    info = cls.__eqx_info__
     if info.abstract:
         raise TypeError(
             f"Can't instantiate abstract module {info.name}: it does not provide "
             + ", ".join(info.abstract)
             + "."
         )
-    obj = cls.__new__(cls)
+    obj: Any = object.__new__(cast(type[Any], cls))
     key = id(obj)
     _initialising.add(key)
     try:
-        cls.__init__(obj, *args, **kwargs)  # type: ignore[misc]  # calling __init__ on the fresh instance
+        obj.__init__(*args, **kwargs)
     finally:
         _initialising.discard(key)
-    values = obj.__dict__
+    values: dict[str, Any] = obj.__dict__
     if len(values) < len(info.fields):
         _fill_unassigned(obj, info)
     for name, converter in info.converters:
@@ -274,7 +274,12 @@ class _MethodDescriptor:
 
     def __init__(self, method: Callable[..., Any]) -> None:
         self.method = method
-        functools.update_wrapper(self, method)
+        # What `functools.update_wrapper` would copy, for `help()` and docs.
+        self.__wrapped__ = method
+        self.__doc__ = method.__doc__
+        self.__name__: str = getattr(method, "__name__", "method")
+        self.__qualname__: str = getattr(method, "__qualname__", self.__name__)
+        self.__module__ = method.__module__
         # Let abc see `@abstractmethod` through the wrapper.
         self.__isabstractmethod__: bool = getattr(
             method, "__isabstractmethod__", False
@@ -289,7 +294,7 @@ class _MethodDescriptor:
         if instance is None:
             return self.method
         # Build the pytree directly: a bound method is not user construction.
-        bound = object.__new__(_BoundMethod)
+        bound: Any = object.__new__(cast(type[Any], _BoundMethod))
         bound.__dict__["__func__"] = self.method
         bound.__dict__["__self__"] = instance
         return bound

@@ -32,7 +32,7 @@ def tree_pformat(
     """A pretty string for `pytree`; arrays appear as `f32[3,4]` when
     `short_arrays` (the default)."""
     del struct_as_array  # accepted for compatibility; shape structs print as such
-    return wl.pformat(
+    return wl.pformat(  # pyright: ignore[reportUnknownMemberType]  # its **kwargs are unannotated
         pytree,
         width=width,
         indent=indent,

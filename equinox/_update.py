@@ -17,4 +17,9 @@ def apply_updates(model: _T, updates: Any) -> _T:
     `updates` has the model's structure, with `None` where nothing changes
     (as produced by `filter_grad` or `partition`).
     """
-    return jtu.tree_map(_apply, updates, model, is_leaf=lambda x: x is None)
+    updated: _T = jtu.tree_map(_apply, updates, model, is_leaf=_is_none)
+    return updated
+
+
+def _is_none(x: Any) -> bool:
+    return x is None

@@ -1,0 +1,86 @@
+"""`MLP`: a stack of `Linear` layers with an activation between them."""
+
+from collections.abc import Callable
+from typing import Literal
+
+import jax
+from jax.typing import DTypeLike
+from jaxtyping import Array, Float, PRNGKeyArray
+
+from .._field import field
+from .._module import Module
+from ._linear import Linear
+from ._param_init import check_nonnegative_int, check_positive_int
+
+
+def _identity(x: Array) -> Array:
+    return x
+
+
+class MLP(Module):
+    """A multi-layer perceptron on one example.
+
+    `depth` is the number of hidden layers (0 gives a single `Linear`), each of
+    `width_size` units followed by `activation`; `final_activation` follows the
+    output layer. The activations are fields (not static) so that learnable
+    ones, e.g. `PReLU()`, are trained with the rest of the model.
+    """
+
+    layers: tuple[Linear, ...]
+    activation: Callable[[Array], Array]
+    final_activation: Callable[[Array], Array]
+    in_size: int | Literal["scalar"] = field(static=True)
+    out_size: int | Literal["scalar"] = field(static=True)
+    width_size: int = field(static=True)
+    depth: int = field(static=True)
+    use_bias: bool = field(static=True)
+    use_final_bias: bool = field(static=True)
+
+    def __init__(
+        self,
+        in_size: int | Literal["scalar"],
+        out_size: int | Literal["scalar"],
+        width_size: int,
+        depth: int,
+        activation: Callable[[Array], Array] = jax.nn.relu,
+        final_activation: Callable[[Array], Array] = _identity,
+        use_bias: bool = True,
+        use_final_bias: bool = True,
+        dtype: DTypeLike | None = None,
+        *,
+        key: PRNGKeyArray,
+    ) -> None:
+        self.depth = check_nonnegative_int("MLP", "depth", depth)
+        self.width_size = check_positive_int("MLP", "width_size", width_size)
+        for name, value in (
+            ("activation", activation),
+            ("final_activation", final_activation),
+        ):
+            if not callable(value):
+                raise TypeError(f"MLP: `{name}` must be callable, got {value!r}.")
+        keys = jax.random.split(key, self.depth + 1)
+        ins = [in_size, *([self.width_size] * self.depth)]
+        outs = [*([self.width_size] * self.depth), out_size]
+        biases = [use_bias] * self.depth + [use_final_bias]
+        self.layers = tuple(
+            Linear(i, o, use_bias=b, dtype=dtype, key=k)
+            for i, o, b, k in zip(ins, outs, biases, keys, strict=True)
+        )
+        self.in_size = self.layers[0].in_features
+        self.out_size = self.layers[-1].out_features
+        self.activation = activation
+        self.final_activation = final_activation
+        self.use_bias = bool(use_bias)
+        self.use_final_bias = bool(use_final_bias)
+
+    def __call__(
+        self,
+        x: Float[Array, "in_size"] | Float[Array, ""],
+        *,
+        key: PRNGKeyArray | None = None,
+    ) -> Float[Array, "out_size"] | Float[Array, ""]:
+        """Applies the network; `key` is unused."""
+        del key
+        for layer in self.layers[:-1]:
+            x = self.activation(layer(x))
+        return self.final_activation(self.layers[-1](x))
