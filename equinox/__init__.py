@@ -1,5 +1,6 @@
 """equinox: typed neural networks for JAX."""
 
+from . import nn as nn
 from ._abstract import AbstractClassVar as AbstractClassVar
 from ._abstract import AbstractVar as AbstractVar
 from ._field import field as field
@@ -11,9 +12,9 @@ from ._filters import is_inexact_array as is_inexact_array
 from ._filters import is_inexact_array_like as is_inexact_array_like
 from ._filters import partition as partition
 from ._module import Module as Module
+from ._module import ModuleFrozenError as ModuleFrozenError
 from ._partial import Partial as Partial
 from ._partial import module_update_wrapper as module_update_wrapper
-from ._module import ModuleFrozenError as ModuleFrozenError
 from ._pretty import tree_pformat as tree_pformat
 from ._pretty import tree_pprint as tree_pprint
 from ._serialisation import (

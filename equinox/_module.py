@@ -174,9 +174,15 @@ class _ModuleMeta(abc.ABCMeta):
         if typecheck is not None:
             cls.__eqx_typecheck__ = typecheck  # type: ignore[attr-defined]  # class-level flag read by _runtime_check
         cls.__eqx_custom_init__ = custom_init  # type: ignore[attr-defined]  # read by subclasses
-        dataclasses.dataclass(init=not custom_init, repr=False, eq=False)(
-            cast(type[Any], cls)
-        )
+        # frozen=True makes the generated `__init__` store fields with
+        # `object.__setattr__` (fast, no per-field Python call); the frozen
+        # `__setattr__` it adds is then replaced by ours, which also lets a
+        # custom `__init__` assign.
+        dataclasses.dataclass(
+            init=not custom_init, repr=False, eq=False, frozen=True
+        )(cast(type[Any], cls))
+        type.__setattr__(cls, "__setattr__", _module_setattr)
+        type.__setattr__(cls, "__delattr__", _module_delattr)
         vars_left, classvars_left = _outstanding_abstract(
             cls, namespace, abstract_vars, abstract_classvars
         )
@@ -194,16 +200,23 @@ class _ModuleMeta(abc.ABCMeta):
     if not TYPE_CHECKING:
         # Hidden from static tools so that they keep using the dataclass
         # signature of `__init__` for `Cls(...)`.
-        def __call__(cls, *args, **kwargs):
-            if kwargs.pop(REBUILD_KEY, None) is REBUILD_TOKEN:
-                return _rebuild(cls, kwargs)
+        # The keyword-only parameter is named after REBUILD_KEY: binding it
+        # is cheaper than popping it from `kwargs` (this is the unflatten
+        # hot path).
+        def __call__(cls, /, *args, _eqx_rebuild_token=None, **kwargs):
+            if _eqx_rebuild_token is REBUILD_TOKEN:
+                # JAX rebuilding a tree: `kwargs` is a fresh dict holding
+                # exactly the fields, so it can become the instance's dict.
+                obj = _new_instance(cls)
+                _set_attribute(obj, "__dict__", kwargs)
+                return obj
+            if _eqx_rebuild_token is not None:
+                kwargs[REBUILD_KEY] = _eqx_rebuild_token
             return _construct(cls, args, kwargs)
 
 
-def _rebuild(cls: _ModuleMeta, values: dict[str, Any]) -> Any:
-    obj: Any = object.__new__(cast(type[Any], cls))
-    obj.__dict__.update(values)
-    return obj
+_new_instance: Callable[[type], Any] = object.__new__
+_set_attribute: Callable[[object, str, Any], None] = object.__setattr__
 
 
 def _fill_unassigned(obj: object, info: _ClassInfo) -> None:
@@ -220,6 +233,33 @@ def _fill_unassigned(obj: object, info: _ClassInfo) -> None:
                 f"{info.name}.__init__ did not assign the field '{f.name}'; "
                 f"every field without a default must be set in __init__."
             )
+
+
+def _module_setattr(self: object, name: str, value: object) -> None:
+    # Installed as every Module class's `__setattr__` by the metaclass; not
+    # declared in the class body, where mypy would take it as permission to
+    # assign to any attribute name.
+    info: _ClassInfo = getattr(type(self), "__eqx_info__")  # noqa: B009  # set by the metaclass
+    if id(self) not in _initialising:
+        raise ModuleFrozenError(
+            f"cannot assign to field '{name}' of {info.name}: modules are "
+            "immutable after __init__. Use eqx.tree_at(lambda m: "
+            f"m.{name}, module, new_value) to get an updated copy."
+        )
+    if name not in info.field_names:
+        raise AttributeError(
+            f"{info.name} has no field '{name}': declare it as an annotated "
+            f"class attribute (`{name}: SomeType`) before assigning it in "
+            "__init__."
+        )
+    _set_attribute(self, name, value)
+
+
+def _module_delattr(self: object, name: str) -> None:
+    raise ModuleFrozenError(
+        f"cannot delete field '{name}' of {type(self).__qualname__}: "
+        "modules are immutable."
+    )
 
 
 def _warn_static_arrays(obj: object, info: _ClassInfo) -> None:
@@ -244,7 +284,7 @@ def _construct(
             + ", ".join(info.abstract)
             + "."
         )
-    obj: Any = object.__new__(cast(type[Any], cls))
+    obj = _new_instance(cls)
     key = id(obj)
     _initialising.add(key)
     try:
@@ -294,7 +334,7 @@ class _MethodDescriptor:
         if instance is None:
             return self.method
         # Build the pytree directly: a bound method is not user construction.
-        bound: Any = object.__new__(cast(type[Any], _BoundMethod))
+        bound = _new_instance(_BoundMethod)
         bound.__dict__["__func__"] = self.method
         bound.__dict__["__self__"] = instance
         return bound
@@ -310,31 +350,6 @@ class Module(metaclass=_ModuleMeta):
 
     # Read on flatten (it is the value of the rebuild pseudo-field).
     _eqx_rebuild_token: ClassVar[object] = REBUILD_TOKEN
-
-    if not TYPE_CHECKING:
-        # Hidden from static tools: a visible `__setattr__` would make mypy
-        # accept assignment to any attribute name.
-        def __setattr__(self, name, value):
-            info = type(self).__eqx_info__
-            if id(self) not in _initialising:
-                raise ModuleFrozenError(
-                    f"cannot assign to field '{name}' of {info.name}: modules are "
-                    "immutable after __init__. Use eqx.tree_at(lambda m: "
-                    f"m.{name}, module, new_value) to get an updated copy."
-                )
-            if name not in info.field_names:
-                raise AttributeError(
-                    f"{info.name} has no field '{name}': declare it as an annotated "
-                    f"class attribute (`{name}: SomeType`) before assigning it in "
-                    "__init__."
-                )
-            object.__setattr__(self, name, value)
-
-        def __delattr__(self, name):
-            raise ModuleFrozenError(
-                f"cannot delete field '{name}' of {type(self).__qualname__}: "
-                "modules are immutable."
-            )
 
     def __eq__(self, other: object) -> "bool | Array":  # type: ignore[override]  # traced bool under JIT, like tree_equal
         from ._tree_equal import tree_equal

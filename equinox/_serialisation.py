@@ -9,16 +9,18 @@ Each leaf is handled by a *filter spec* `(file, leaf) -> ...`; the defaults save
 and load arrays and Python scalars and skip everything else.
 """
 
+import dataclasses
 import os
 from collections.abc import Callable
 from typing import Any, BinaryIO, TypeAlias, TypeVar
 
 import jax
 import jax.numpy as jnp
-import jax.tree_util as jtu
 import numpy as np
+from jax.tree_util import PyTreeDef
 
 from ._filters import is_array_like
+from ._tree_paths import KeyPath, flatten_with_path, path_str
 
 _T = TypeVar("_T")
 
@@ -27,7 +29,6 @@ PyTree: TypeAlias = Any
 SerialiseSpec: TypeAlias = Callable[[BinaryIO, Any], None]
 DeserialiseSpec: TypeAlias = Callable[[BinaryIO, Any], Any]
 _PathOrFile: TypeAlias = str | os.PathLike[str] | BinaryIO
-_KeyPath: TypeAlias = tuple[Any, ...]
 
 _python_scalars = (bool, int, float, complex)
 # numpy dtype kinds a saved Python scalar of each type may come back as.
@@ -79,11 +80,17 @@ def _to_jax(
     committed = isinstance(like, jax.ShapeDtypeStruct) or getattr(
         like, "committed", False
     )
+    out: jax.Array
     if sharding is not None and committed:
         # Keep an explicitly placed array where it was.
-        return jax.device_put(array, sharding)
-    out: jax.Array = jnp.asarray(array)
+        out = jax.device_put(array, sharding)  # pyright: ignore[reportUnknownMemberType]  # jax leaves it partially untyped
+    else:
+        out = jnp.asarray(array)
     return out
+
+
+def _shape_dtype(x: Any) -> tuple[tuple[int, ...], np.dtype[Any]]:
+    return tuple(x.shape), np.dtype(x.dtype)
 
 
 def _load_scalar(f: BinaryIO, x: bool | int | float | complex) -> Any:
@@ -105,59 +112,68 @@ def default_deserialise_filter_spec(f: BinaryIO, x: Any) -> Any:
     scalars as NumPy, Python scalars as their Python type. Other leaves are
     returned unchanged without reading anything.
     """
-    if isinstance(x, jax.ShapeDtypeStruct):
-        return _to_jax(_read_checked(f, x.shape, np.dtype(x.dtype)), x)
-    if isinstance(x, jax.Array):
-        return _to_jax(_read_checked(f, x.shape, np.dtype(x.dtype)), x)
-    if isinstance(x, np.ndarray):
-        return _read_checked(f, x.shape, x.dtype)
-    if isinstance(x, np.generic):
-        return _read_checked(f, (), x.dtype)[()]
+    if isinstance(x, jax.ShapeDtypeStruct | jax.Array):
+        return _to_jax(_read_checked(f, *_shape_dtype(x)), x)
+    if isinstance(x, np.ndarray | np.generic):
+        array = _read_checked(f, *_shape_dtype(x))
+        return array[()] if isinstance(x, np.generic) else array
     if isinstance(x, _python_scalars):
         return _load_scalar(f, x)
     return x
 
 
-def _where(path: _KeyPath) -> str:
-    return jtu.keystr(path) if path else "<root>"
+def _where(path: KeyPath) -> str:
+    return path_str(path) if path else "<root>"
 
 
-def _map_leaves(
-    fn: Callable[[_KeyPath, Callable[[BinaryIO, Any], Any], Any], Any],
-    pytree: Any,
-    filter_spec: Any,
-    is_leaf: Callable[[Any], bool] | None,
-    caller: str,
-) -> Any:
-    """`fn(path, spec, leaf)` for every leaf, in leaf order, each with the spec
-    that covers it; returns the tree of results."""
+_Spec: TypeAlias = Callable[[BinaryIO, Any], Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Plan:
+    """Every leaf in leaf order, with its key path and the spec covering it,
+    and how to put a tree of the same structure back together."""
+
+    items: list[tuple[KeyPath, _Spec, Any]]
+    rebuild: Callable[[list[Any]], Any]
+
+
+def _plan(
+    pytree: Any, filter_spec: Any, is_leaf: Callable[[Any], bool] | None, caller: str
+) -> _Plan:
     if callable(filter_spec):
-        spec: Callable[[BinaryIO, Any], Any] = filter_spec
-        return jtu.tree_map_with_path(
-            lambda path, x: fn(path, spec, x), pytree, is_leaf=is_leaf
-        )
-
-    def over_subtree(prefix: _KeyPath, sub_spec: Any, subtree: Any) -> Any:
-        if not callable(sub_spec):
-            raise TypeError(
-                f"{caller}: filter_spec at {_where(prefix)} must be a callable "
-                f"`(file, leaf) -> ...`, got {sub_spec!r}."
-            )
-        return jtu.tree_map_with_path(
-            lambda path, x: fn((*prefix, *path), sub_spec, x),
-            subtree,
-            is_leaf=is_leaf,
-        )
-
+        leaves, treedef = flatten_with_path(pytree, is_leaf)
+        spec: _Spec = filter_spec
+        return _Plan([(p, spec, x) for p, x in leaves], treedef.unflatten)
+    spec_leaves, spec_def = flatten_with_path(filter_spec)
     try:
-        # Checked up front so that errors raised by the specs are not caught.
-        jtu.tree_structure(filter_spec).flatten_up_to(pytree)
+        subtrees = spec_def.flatten_up_to(pytree)
     except ValueError as e:
         raise ValueError(
             f"{caller}: filter_spec must be a callable or a pytree prefix of the "
             f"pytree; their structures do not match: {e}"
         ) from None
-    return jtu.tree_map_with_path(over_subtree, filter_spec, pytree)
+    items: list[tuple[KeyPath, _Spec, Any]] = []
+    sub_defs: list[tuple[int, PyTreeDef]] = []
+    for (prefix, sub_spec), subtree in zip(spec_leaves, subtrees, strict=True):
+        if not callable(sub_spec):
+            raise TypeError(
+                f"{caller}: filter_spec at {_where(prefix)} must be a callable "
+                f"`(file, leaf) -> ...`, got {sub_spec!r}."
+            )
+        sub_leaves, sub_def = flatten_with_path(subtree, is_leaf)
+        items.extend(((*prefix, *p), sub_spec, x) for p, x in sub_leaves)
+        sub_defs.append((len(sub_leaves), sub_def))
+
+    def rebuild(values: list[Any]) -> Any:
+        parts: list[Any] = []
+        start = 0
+        for count, sub_def in sub_defs:
+            parts.append(sub_def.unflatten(values[start : start + count]))
+            start += count
+        return spec_def.unflatten(parts)
+
+    return _Plan(items, rebuild)
 
 
 def _serialise_into(
@@ -166,15 +182,14 @@ def _serialise_into(
     filter_spec: Any,
     is_leaf: Callable[[Any], bool] | None,
 ) -> None:
-    def save(path: _KeyPath, spec: Callable[[BinaryIO, Any], Any], x: Any) -> None:
+    caller = "tree_serialise_leaves"
+    for path, spec, x in _plan(pytree, filter_spec, is_leaf, caller).items:
         try:
             spec(f, x)
         except ValueError as e:
             raise ValueError(
-                f"tree_serialise_leaves: cannot save the leaf at {_where(path)}: {e}"
+                f"{caller}: cannot save the leaf at {_where(path)}: {e}"
             ) from e
-
-    _map_leaves(save, pytree, filter_spec, is_leaf, "tree_serialise_leaves")
 
 
 def tree_serialise_leaves(
@@ -205,15 +220,18 @@ def _deserialise_from(
     filter_spec: Any,
     is_leaf: Callable[[Any], bool] | None,
 ) -> _T:
-    def load(path: _KeyPath, spec: Callable[[BinaryIO, Any], Any], x: Any) -> Any:
+    caller = "tree_deserialise_leaves"
+    plan = _plan(like, filter_spec, is_leaf, caller)
+    values: list[Any] = []
+    for path, spec, x in plan.items:
         try:
-            return spec(f, x)
+            values.append(spec(f, x))
         except ValueError as e:
             raise ValueError(
-                f"tree_deserialise_leaves: cannot load the leaf at {_where(path)}: {e}"
+                f"{caller}: cannot load the leaf at {_where(path)}: {e}"
             ) from e
-
-    out: _T = _map_leaves(load, like, filter_spec, is_leaf, "tree_deserialise_leaves")
+    # Only now, with every leaf read and checked, is a tree built.
+    out: _T = plan.rebuild(values)
     return out
 
 

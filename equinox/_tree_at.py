@@ -5,6 +5,7 @@ fresh object, so each object `where` returns can be traced back, by identity,
 to exactly one position in the original tree.
 """
 
+import itertools
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast, overload
 
@@ -114,7 +115,7 @@ def _selected_paths(
 
 def _check_disjoint(paths: list[_Path]) -> None:
     ordered = sorted(paths)
-    for a, b in zip(ordered, ordered[1:], strict=False):
+    for a, b in itertools.pairwise(ordered):
         if b[: len(a)] == a:
             what = "twice" if a == b else "a node and one of its descendants"
             raise ValueError(f"tree_at: `where` selected {what}; pick each once.")

@@ -1,0 +1,346 @@
+"""Run-time checks inside compiled code: `error_if` and `branched_error_if`.
+
+How a failing check reaches the user:
+
+- Concrete predicate (eager code, no tracers): checked right here in Python.
+- Traced predicate: a `lax.cond` on the predicate whose failing branch routes
+  the array leaves of `x` through a host callback that raises
+  `EquinoxRuntimeError`. Because the returned leaves come out of that `cond`,
+  the check survives dead-code elimination exactly when the result is used.
+  Under `vmap` the `cond` turns into a `select` that runs both branches, so the
+  host callback looks at the (batched) predicate again before raising.
+- JAX turns an exception raised by a host callback into a `JaxRuntimeError`
+  (first call) or a `ValueError` (cached fast path) whose text embeds the
+  original traceback. `equinox_error_from` recognises those and rebuilds the
+  `EquinoxRuntimeError`; `error_if` uses it for eager `vmap`/`grad`, and
+  `filter_jit` uses it for compiled calls. Plain `jax.jit` cannot be
+  intercepted, so there the user gets JAX's error with our message inside.
+
+`EQX_ON_ERROR` (read each time a check is built) picks what failure does:
+`raise` (default), `breakpoint` (open JAX's debugger, then raise) or `nan`
+(no error; inexact leaves of `x` become NaN).
+"""
+
+import collections
+import functools
+import logging
+import os
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, Final, Literal, TypeAlias, TypeVar, cast
+
+import jax
+import jax.numpy as jnp
+import jax.tree_util as jtu
+import numpy as np
+from jax import lax
+from jaxtyping import Array, ArrayLike
+
+from ._filters import is_array, is_inexact_array
+
+_T = TypeVar("_T")
+_OnError: TypeAlias = Literal["raise", "breakpoint", "nan"]
+_ON_ERROR_CHOICES: Final = ("raise", "breakpoint", "nan")
+
+# How JAX's text for an exception raised in a host callback names ours.
+_MARKER: Final = "EquinoxRuntimeError: "
+
+
+class EquinoxRuntimeError(RuntimeError):
+    """Raised when a check made by `eqx.error_if` / `eqx.branched_error_if`
+    fails at run time."""
+
+
+# Shown as `equinox.EquinoxRuntimeError` in tracebacks and in JAX's error text.
+EquinoxRuntimeError.__module__ = "equinox"
+
+
+class _DropOurCallbackLogs(logging.Filter):
+    """JAX logs every exception escaping a host callback before re-raising
+    it; for our checks that is a duplicate of the error the user gets."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc_info = record.exc_info
+        return not (exc_info and isinstance(exc_info[1], EquinoxRuntimeError))
+
+
+for _logger_name in ("jax._src.callback", "jax._src.debugging"):
+    logging.getLogger(_logger_name).addFilter(_DropOurCallbackLogs())
+
+
+def _on_error() -> _OnError:
+    value = os.environ.get("EQX_ON_ERROR", "raise")
+    if value not in _ON_ERROR_CHOICES:
+        raise ValueError(
+            f"EQX_ON_ERROR must be one of {', '.join(_ON_ERROR_CHOICES)}; "
+            f"got {value!r}."
+        )
+    return cast(_OnError, value)
+
+
+# Messages of the checks that failed in a host callback, newest last, so the
+# exact text can be recovered from JAX's error (which embeds it at the end).
+_recent_failures: Final[collections.deque[str]] = collections.deque(maxlen=32)
+_recent_lock: Final = threading.Lock()
+
+
+def _remember(message: str) -> None:
+    with _recent_lock:
+        _recent_failures.append(message)
+
+
+def equinox_error_from(error: BaseException) -> EquinoxRuntimeError | None:
+    """The `EquinoxRuntimeError` that a JAX runtime error stands for, or None
+    when `error` did not come from an Equinox check."""
+    if isinstance(error, EquinoxRuntimeError):
+        return error
+    text = str(error).rstrip("\n")
+    if _MARKER not in text:
+        return None
+    with _recent_lock:
+        for message in reversed(_recent_failures):
+            if text.endswith(_MARKER + message):
+                _recent_failures.remove(message)
+                return EquinoxRuntimeError(message)
+    # Not raised in this process (or forgotten): JAX's text is the callback's
+    # formatted traceback, so the message follows the last marker line.
+    start = text.rfind("\n" + _MARKER)
+    if start == -1:
+        return None
+    return EquinoxRuntimeError(text[start + 1 + len(_MARKER) :])
+
+
+def _is_traced(value: object) -> bool:
+    return isinstance(value, jax.core.Tracer)
+
+
+def _as_bool_pred(pred: ArrayLike | bool) -> Array | np.ndarray:
+    dtype = np.result_type(pred)
+    if dtype != np.bool_:
+        raise TypeError(
+            f"error_if: `pred` must be a boolean array or Python bool; got dtype "
+            f"{dtype}. Write the condition as a comparison, e.g. `x < 0`."
+        )
+    if _is_traced(pred):
+        return jnp.any(pred)
+    return np.asarray(np.any(pred))
+
+
+def _as_index(index: ArrayLike | int, num_msgs: int) -> Array | np.ndarray:
+    dtype = np.result_type(index)
+    if not np.issubdtype(dtype, np.integer):
+        raise TypeError(
+            f"branched_error_if: `index` must be an integer; got dtype {dtype}."
+        )
+    if np.ndim(index) != 0:
+        raise ValueError(
+            f"branched_error_if: `index` must be a scalar; got shape {np.shape(index)}."
+        )
+    if _is_traced(index):
+        return jnp.asarray(index, dtype=jnp.int32)
+    concrete = int(index)  # pyright: ignore[reportArgumentType]  # checked scalar above
+    if not 0 <= concrete < num_msgs:
+        raise ValueError(
+            f"branched_error_if: `index` is {concrete} but there are only "
+            f"{num_msgs} messages."
+        )
+    return np.asarray(concrete, dtype=np.int32)
+
+
+def _message(msgs: Sequence[str], index: int) -> str:
+    if 0 <= index < len(msgs):
+        return msgs[index]
+    return f"branched_error_if: index {index} is out of range for {len(msgs)} messages."
+
+
+def _fill_nan(x: _T, pred: ArrayLike) -> _T:
+    def fill(leaf: Any) -> Any:
+        if is_inexact_array(leaf):
+            return jnp.where(pred, jnp.nan, leaf)
+        return leaf
+
+    return jtu.tree_map(fill, x)
+
+
+def _raise_concrete(x: _T, pred: np.ndarray, index: int, msgs: Sequence[str]) -> _T:
+    if not pred:
+        return x
+    mode = _on_error()
+    if mode == "nan":
+        return _fill_nan(x, True)
+    message = _message(msgs, index)
+    if mode == "breakpoint":
+        print(f"EquinoxRuntimeError: {message}")
+        jax.debug.breakpoint()
+    raise EquinoxRuntimeError(message)
+
+
+def _first_failure(msgs: tuple[str, ...], pred: Any, index: Any) -> str | None:
+    failed = np.asarray(pred)
+    if not failed.any():
+        return None
+    return _message(
+        msgs, int(np.broadcast_to(np.asarray(index), failed.shape)[failed].flat[0])
+    )
+
+
+def _host_check(msgs: tuple[str, ...], pred: Any, index: Any, *leaves: Any) -> Any:
+    """Runs on the host; `pred` and `index` may carry batch dimensions."""
+    message = _first_failure(msgs, pred, index)
+    if message is not None:
+        _remember(message)
+        raise EquinoxRuntimeError(message)
+    token = np.ones(np.shape(pred), dtype=np.float32)
+    return (*(np.asarray(leaf) for leaf in leaves), token)
+
+
+def _host_announce(msgs: tuple[str, ...], pred: Any, index: Any) -> None:
+    message = _first_failure(msgs, pred, index)
+    if message is not None:
+        print(f"EquinoxRuntimeError: {message}")
+
+
+_Leaves: TypeAlias = tuple[Array, ...]
+
+
+def _failing_branch(
+    msgs: tuple[str, ...], mode: _OnError
+) -> Callable[[Array, Array, _Leaves], tuple[_Leaves, Array]]:
+    def branch(pred: Array, index: Array, leaves: _Leaves) -> tuple[_Leaves, Array]:
+        if mode == "breakpoint":
+            jax.debug.callback(functools.partial(_host_announce, msgs), pred, index)
+            jax.debug.breakpoint()
+        if not leaves:
+            # Nothing can depend on the check: make it an effect instead.
+            jax.debug.callback(functools.partial(_host_check, msgs), pred, index)
+            return leaves, jnp.ones((), jnp.float32)
+        shapes = (
+            *(jax.ShapeDtypeStruct(leaf.shape, leaf.dtype) for leaf in leaves),
+            jax.ShapeDtypeStruct((), jnp.float32),
+        )
+        out: tuple[Array, ...] = jax.pure_callback(  # pyright: ignore[reportUnknownMemberType]  # jax leaves it partially untyped
+            functools.partial(_host_check, msgs),
+            shapes,
+            pred,
+            index,
+            *leaves,
+            vmap_method="broadcast_all",
+        )
+        return tuple(out[:-1]), out[-1]
+
+    return branch
+
+
+def _passing_branch(
+    pred: Array, index: Array, leaves: _Leaves
+) -> tuple[_Leaves, Array]:
+    del pred, index
+    return leaves, jnp.ones((), jnp.float32)
+
+
+@functools.partial(jax.custom_jvp, nondiff_argnums=(0, 1))
+def _checked(
+    msgs: tuple[str, ...], mode: _OnError, pred: Array, index: Array, leaves: _Leaves
+) -> tuple[_Leaves, Array]:
+    """The identity on `leaves`, plus a token equal to 1 that only exists
+    once the check has passed."""
+    out: tuple[_Leaves, Array] = lax.cond(  # pyright: ignore[reportUnknownMemberType]  # jax leaves it partially untyped
+        pred, _failing_branch(msgs, mode), _passing_branch, pred, index, leaves
+    )
+    return out
+
+
+def _scale_tangent(tangent: Any, token: Array) -> Any:
+    if tangent.dtype == jax.dtypes.float0:
+        return tangent
+    return tangent * token.astype(tangent.dtype)
+
+
+@_checked.defjvp
+def _checked_jvp(
+    msgs: tuple[str, ...],
+    mode: _OnError,
+    primals: tuple[Array, Array, _Leaves],
+    tangents: tuple[Any, Any, _Leaves],
+) -> tuple[tuple[_Leaves, Array], tuple[_Leaves, Array]]:
+    # Multiplying by the token (== 1) makes the derivative depend on the
+    # check, so `jit(grad(f))` cannot drop it as dead code.
+    pred, index, leaves = primals
+    out, token = _checked(msgs, mode, pred, index, leaves)
+    scaled = tuple(_scale_tangent(t, token) for t in tangents[2])
+    return (out, token), (scaled, jnp.zeros_like(token))
+
+
+def _check_traced(
+    x: _T, pred: Array, index: Array, msgs: tuple[str, ...], mode: _OnError
+) -> _T:
+    if mode == "nan":
+        return _fill_nan(x, pred)
+    flat, treedef = jtu.tree_flatten(x)
+    positions = [i for i, leaf in enumerate(flat) if is_array(leaf)]
+    leaves = tuple(jnp.asarray(flat[i]) for i in positions)
+    try:
+        # Only raises here when running eagerly (e.g. under `jax.vmap` or
+        # `jax.grad` outside `jit`): then the callback runs right away.
+        checked, _ = _checked(msgs, mode, pred, index, leaves)
+    except Exception as error:
+        ours = equinox_error_from(error)
+        if ours is None:
+            raise
+        raise ours from None
+    for i, leaf in zip(positions, checked, strict=True):
+        flat[i] = leaf
+    return jtu.tree_unflatten(treedef, flat)
+
+
+def _branched(
+    x: _T, pred: ArrayLike | bool, index: ArrayLike | int, msgs: Sequence[str]
+) -> _T:
+    msgs = tuple(msgs)
+    for i, msg in enumerate(msgs):
+        if not isinstance(msg, str):  # pyright: ignore[reportUnnecessaryIsInstance]  # run-time check of user input
+            raise TypeError(
+                f"branched_error_if: `msgs[{i}]` must be a string; got "
+                f"{type(msg).__name__}."
+            )
+    pred_array = _as_bool_pred(pred)
+    index_array = _as_index(index, len(msgs))
+    if not (_is_traced(pred_array) or _is_traced(index_array)):
+        return _raise_concrete(x, cast(np.ndarray, pred_array), int(index_array), msgs)
+    return _check_traced(
+        x,
+        jnp.asarray(pred_array),
+        jnp.asarray(index_array, dtype=jnp.int32),
+        msgs,
+        _on_error(),
+    )
+
+
+def error_if(x: _T, pred: ArrayLike | bool, msg: str) -> _T:
+    """Return `x`, raising `eqx.EquinoxRuntimeError(msg)` if `pred` holds.
+
+    Works on concrete values and inside `jit`, `vmap` and `grad`. Under JIT
+    the check is tied to the returned value: use the result (for example
+    `x = eqx.error_if(x, x < 0, "negative")`) or the check may be removed as
+    dead code. `pred` is a boolean array; the check fails if any element is
+    True. The environment variable `EQX_ON_ERROR` selects `raise` (default),
+    `breakpoint` or `nan`.
+    """
+    if not isinstance(msg, str):  # pyright: ignore[reportUnnecessaryIsInstance]  # run-time check of user input
+        raise TypeError(f"error_if: `msg` must be a string; got {type(msg).__name__}.")
+    return _branched(x, pred, 0, (msg,))
+
+
+def branched_error_if(
+    x: _T, pred: ArrayLike | bool, index: ArrayLike | int, msgs: Sequence[str]
+) -> _T:
+    """Like `error_if`, but the message raised is `msgs[index]`.
+
+    `index` is an integer scalar (possibly traced) choosing the message.
+    """
+    if isinstance(msgs, str):
+        raise TypeError(
+            "branched_error_if: `msgs` must be a sequence of strings, not a "
+            "single string."
+        )
+    return _branched(x, pred, index, msgs)

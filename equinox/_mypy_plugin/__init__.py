@@ -1,0 +1,1 @@
+"""Implementation of the `equinox.mypy` plugin (imports mypy only, never jax)."""

@@ -1,0 +1,21 @@
+"""The plugin's own error codes, so users can silence or enable them by name."""
+
+from typing import Final
+
+from mypy.errorcodes import ErrorCode
+
+FROZEN: Final = ErrorCode(
+    "eqx-frozen",
+    "Assignment to a field of an equinox Module outside __init__",
+    "equinox",
+)
+ABSTRACT: Final = ErrorCode(
+    "eqx-abstract",
+    "Instantiating an equinox Module whose AbstractVar/AbstractClassVar are unprovided",
+    "equinox",
+)
+UNDECLARED: Final = ErrorCode(
+    "eqx-undeclared",
+    "Assignment in __init__ to an attribute that is not a declared Module field",
+    "equinox",
+)

@@ -1,0 +1,169 @@
+"""Semantic-analysis hook: read a Module class body before mypy's dataclass
+transform turns it into a dataclass.
+
+What it records in `TypeInfo.metadata["equinox"]` (JSON, so it survives the
+incremental cache):
+
+- `abstract_vars` / `abstract_classvars`: names declared `AbstractVar[T]` /
+  `AbstractClassVar[T]` in this class body;
+- `converters`: `{field: {"ref": fullname}}` for `eqx.field(converter=f)`
+  with `f` a named function or class, `{field: {}}` when `f` is anything else
+  (a lambda, a call...): its input type is then unknown (`Any`).
+
+What it changes, so that mypy's dataclass transform matches the runtime:
+
+- an `AbstractVar` annotation is not a field at run time, so the transform
+  must not see it (it would add an `__init__` parameter);
+- a subclass without its own `__init__` inherits a hand-written `__init__`
+  from a Module base at run time (no dataclass `__init__` is generated), so
+  the inherited one is made visible in the class's own namespace.
+"""
+
+from typing import Any
+
+from mypy.nodes import (
+    MDEF,
+    AssignmentStmt,
+    Block,
+    CallExpr,
+    ClassDef,
+    Decorator,
+    FuncDef,
+    IfStmt,
+    NameExpr,
+    OverloadedFuncDef,
+    RefExpr,
+    Statement,
+    SymbolTableNode,
+    TypeInfo,
+)
+from mypy.plugin import ClassDefContext
+from mypy.types import UnboundType
+
+from ._names import (
+    ABSTRACT_VAR,
+    CLASSVAR_NAMES,
+    FIELD_SPECIFIERS,
+    METADATA_KEY,
+    MODULE,
+)
+
+
+def is_module_info(info: TypeInfo) -> bool:
+    """Whether `info` is `eqx.Module` or one of its subclasses."""
+    return any(base.fullname == MODULE for base in info.mro)
+
+
+def _assignments(block: Block) -> list[AssignmentStmt]:
+    """Annotated assignments of a class body, also inside `if` blocks (as the
+    dataclass transform sees them)."""
+    found: list[AssignmentStmt] = []
+    stack: list[Statement] = list(block.body)
+    while stack:
+        stmt = stack.pop(0)
+        if isinstance(stmt, AssignmentStmt):
+            found.append(stmt)
+        elif isinstance(stmt, IfStmt):
+            for body in stmt.body:
+                stack.extend(body.body)
+            if stmt.else_body is not None:
+                stack.extend(stmt.else_body.body)
+    return found
+
+
+def _abstract_kind(stmt: AssignmentStmt, ctx: ClassDefContext) -> str | None:
+    """'var', 'classvar' or None for the annotation of `stmt` as written."""
+    written = stmt.unanalyzed_type
+    if not isinstance(written, UnboundType) or len(stmt.lvalues) != 1:
+        return None
+    spelled = written.name.rsplit(".", 1)[-1]
+    try:
+        sym = ctx.api.lookup_qualified(written.name, ctx.cls, suppress_errors=True)
+    except Exception:  # lookups of odd names must never crash the plugin
+        sym = None
+    fullname = sym.node.fullname if sym is not None and sym.node is not None else None
+    if fullname == ABSTRACT_VAR or (fullname is None and spelled == "AbstractVar"):
+        return "var"
+    # Static tools see `AbstractClassVar` as `ClassVar` itself, so only the
+    # spelling tells them apart.
+    if spelled == "AbstractClassVar" and (fullname is None or fullname in CLASSVAR_NAMES):
+        return "classvar"
+    return None
+
+
+def _converter_spec(stmt: AssignmentStmt) -> dict[str, Any] | None:
+    """The recorded converter of `x: T = field(..., converter=f)`, if any."""
+    call = stmt.rvalue
+    if not isinstance(call, CallExpr) or not isinstance(call.callee, RefExpr):
+        return None
+    if call.callee.fullname not in FIELD_SPECIFIERS:
+        return None
+    for name, arg in zip(call.arg_names, call.args, strict=True):
+        if name != "converter":
+            continue
+        if isinstance(arg, RefExpr) and arg.fullname and "." in arg.fullname:
+            return {"ref": arg.fullname}
+        return {}
+    return None
+
+
+def _inherited_custom_init(info: TypeInfo) -> SymbolTableNode | None:
+    """The hand-written `__init__` a Module subclass without its own inherits."""
+    for base in info.mro[1:]:
+        if base.fullname == MODULE or not is_module_info(base):
+            return None
+        sym = base.names.get("__init__")
+        if sym is None:
+            continue
+        if sym.plugin_generated or not isinstance(
+            sym.node, FuncDef | OverloadedFuncDef | Decorator
+        ):
+            return None
+        return sym
+    return None
+
+
+def _expose_inherited_init(info: TypeInfo) -> None:
+    own = info.names.get("__init__")
+    if own is not None and own.node is not None and getattr(own.node, "info", None) is info:
+        return  # the class writes its own __init__
+    inherited = _inherited_custom_init(info)
+    if inherited is None:
+        if own is not None and not own.plugin_generated:
+            del info.names["__init__"]  # a stale alias from an earlier pass
+        return
+    info.names["__init__"] = SymbolTableNode(MDEF, inherited.node, plugin_generated=False)
+
+
+def analyze_module_class(ctx: ClassDefContext) -> None:
+    """Base-class hook for every class with a Module base. Idempotent: mypy
+    may call it several times for one class."""
+    info = ctx.cls.info
+    abstract_vars: list[str] = []
+    abstract_classvars: list[str] = []
+    converters: dict[str, dict[str, Any]] = {}
+    for stmt in _assignments(ctx.cls.defs):
+        lvalue = stmt.lvalues[0]
+        if not isinstance(lvalue, NameExpr):
+            continue
+        kind = _abstract_kind(stmt, ctx)
+        if kind == "var":
+            abstract_vars.append(lvalue.name)
+            stmt.new_syntax = False  # hides it from the dataclass transform
+            continue
+        if kind == "classvar":
+            abstract_classvars.append(lvalue.name)
+            continue
+        spec = _converter_spec(stmt)
+        if spec is not None:
+            converters[lvalue.name] = spec
+    info.metadata[METADATA_KEY] = {
+        "abstract_vars": abstract_vars,
+        "abstract_classvars": abstract_classvars,
+        "converters": converters,
+    }
+    _expose_inherited_init(info)
+
+
+def class_def_of(ctx: ClassDefContext) -> ClassDef:
+    return ctx.cls

@@ -1,0 +1,80 @@
+"""`RotaryPositionalEmbedding`: rotary position embeddings (RoPE)."""
+
+import jax.numpy as jnp
+import numpy as np
+from jax.typing import DTypeLike
+from jaxtyping import Array, Float, PRNGKeyArray
+
+from .._field import field
+from .._module import Module
+from ._param_init import check_positive_int, floating_dtype
+
+
+class RotaryPositionalEmbedding(Module):
+    """Rotates pairs of features by an angle proportional to the position.
+
+    For an input of shape `(seq_length, embedding_size)` with
+    `half = embedding_size // 2`, feature `j < half` of position `p` is paired
+    with feature `j + half` and the pair is rotated by the angle
+    `p * theta ** (-2j / embedding_size)`:
+    `out[:half] = x[:half] cos - x[half:] sin`,
+    `out[half:] = x[half:] cos + x[:half] sin`.
+
+    Typically applied per head to queries and keys, e.g. inside the
+    `process_heads` callback of `MultiheadAttention`:
+    `jax.vmap(rope, in_axes=1, out_axes=1)(query_heads)`. It has no
+    parameters; `dtype` is that in which the angles are computed.
+    """
+
+    embedding_size: int = field(static=True)
+    theta: float = field(static=True)
+    dtype: np.dtype[np.floating] = field(static=True)
+
+    def __init__(
+        self,
+        embedding_size: int,
+        theta: float = 10_000.0,
+        dtype: DTypeLike | None = None,
+    ) -> None:
+        size = check_positive_int(
+            "RotaryPositionalEmbedding", "embedding_size", embedding_size
+        )
+        if size % 2 != 0:
+            raise ValueError(
+                "RotaryPositionalEmbedding: `embedding_size` must be even (features "
+                f"are rotated in pairs), got {size}."
+            )
+        if isinstance(theta, bool) or not isinstance(theta, int | float) or theta <= 0:
+            raise ValueError(
+                f"RotaryPositionalEmbedding: `theta` must be a positive float, got "
+                f"{theta!r}."
+            )
+        self.embedding_size = size
+        self.theta = float(theta)
+        self.dtype = floating_dtype("RotaryPositionalEmbedding", dtype)
+
+    def __call__(
+        self,
+        x: Float[Array, "seq_length embedding_size"],
+        *,
+        key: PRNGKeyArray | None = None,
+    ) -> Float[Array, "seq_length embedding_size"]:
+        """Rotates `x`; `key` is unused."""
+        del key
+        if x.ndim != 2 or x.shape[1] != self.embedding_size:
+            raise ValueError(
+                "RotaryPositionalEmbedding: expected an input of shape (seq_length, "
+                f"embedding_size={self.embedding_size}), got shape {x.shape}."
+            )
+        half = self.embedding_size // 2
+        inv_freq = self.theta ** (
+            -jnp.arange(0, half, dtype=self.dtype) * 2 / self.embedding_size
+        )
+        positions = jnp.arange(x.shape[0], dtype=self.dtype)
+        angles = jnp.outer(positions, inv_freq)
+        cos = jnp.cos(angles).astype(x.dtype)
+        sin = jnp.sin(angles).astype(x.dtype)
+        first, second = x[:, :half], x[:, half:]
+        return jnp.concatenate(
+            [first * cos - second * sin, second * cos + first * sin], axis=-1
+        )
