@@ -10,28 +10,31 @@ from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeAlias, TypeVar
 
 _T = TypeVar("_T")
 
+
+class _AbstractVarMarker(Generic[_T]):
+    """Run-time form of `AbstractVar[T]`: annotate `x: AbstractVar[T]` to
+    require subclasses to provide `x` (as a field, a property or a class
+    attribute). It is not a field of the class that declares it."""
+
+    def __init__(self) -> None:
+        raise TypeError("AbstractVar is an annotation, not a value.")
+
+
+class _AbstractClassVarMarker(Generic[_T]):
+    """Run-time form of `AbstractClassVar[T]`: annotate `x: AbstractClassVar[T]`
+    to require subclasses to set the class attribute `x`."""
+
+    def __init__(self) -> None:
+        raise TypeError("AbstractClassVar is an annotation, not a value.")
+
+
 if TYPE_CHECKING:
     from typing import ClassVar as AbstractClassVar
 
     AbstractVar: TypeAlias = Annotated[_T, "equinox.AbstractVar"]
 else:
-
-    class AbstractVar(Generic[_T]):
-        """Annotate `x: AbstractVar[T]` to require subclasses to provide `x`.
-
-        A concrete subclass provides it as a field, a property or a class
-        attribute. It is not a field of the class that declares it.
-        """
-
-        def __init__(self) -> None:
-            raise TypeError("AbstractVar is an annotation, not a value.")
-
-    class AbstractClassVar(Generic[_T]):
-        """Annotate `x: AbstractClassVar[T]` to require subclasses to set the
-        class attribute `x`."""
-
-        def __init__(self) -> None:
-            raise TypeError("AbstractClassVar is an annotation, not a value.")
+    AbstractVar = _AbstractVarMarker
+    AbstractClassVar = _AbstractClassVarMarker
 
 
 def _string_kind(annotation: str) -> str | None:
@@ -48,9 +51,9 @@ def abstract_kind(annotation: Any) -> str | None:
     if isinstance(annotation, str):
         return _string_kind(annotation)
     origin = getattr(annotation, "__origin__", annotation)
-    if origin is AbstractVar:
+    if origin is _AbstractVarMarker:
         return "AbstractVar"
-    if origin is AbstractClassVar:
+    if origin is _AbstractClassVarMarker:
         return "AbstractClassVar"
     return None
 

@@ -1,6 +1,12 @@
 """`eqx.clear_caches`: forget every compiled function."""
 
+from collections.abc import Callable
+from typing import cast
+
 import jax
+
+# jax does not annotate it.
+_jax_clear_caches = cast("Callable[[], None]", jax.clear_caches)
 
 
 def clear_caches() -> None:
@@ -13,4 +19,4 @@ def clear_caches() -> None:
     from ._jit import clear_jit_cache
 
     clear_jit_cache()
-    jax.clear_caches()
+    _jax_clear_caches()

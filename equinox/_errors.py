@@ -17,7 +17,8 @@ How a failing check reaches the user:
   intercepted, so there the user gets JAX's error with our message inside.
 
 `EQX_ON_ERROR` (read each time a check is built) picks what failure does:
-`raise` (default), `breakpoint` (open JAX's debugger, then raise) or `nan`
+`raise` (default), `breakpoint` (print the message, open `pdb` where the
+failing values are visible, then raise) or `nan`
 (no error; inexact leaves of `x` become NaN).
 """
 
@@ -34,13 +35,17 @@ import jax.numpy as jnp
 import jax.tree_util as jtu
 import numpy as np
 from jax import lax
+from jax.core import Tracer
 from jaxtyping import Array, ArrayLike
 
 from ._filters import is_array, is_inexact_array
 
 _T = TypeVar("_T")
+
+# Typed views of JAX functions that pyright/mypy see as (partly) untyped.
+_shape_dtype = cast("Callable[[tuple[int, ...], Any], Any]", jax.ShapeDtypeStruct)
 _OnError: TypeAlias = Literal["raise", "breakpoint", "nan"]
-_ON_ERROR_CHOICES: Final = ("raise", "breakpoint", "nan")
+_ON_ERROR_CHOICES: Final[tuple[_OnError, ...]] = ("raise", "breakpoint", "nan")
 
 # How JAX's text for an exception raised in a host callback names ours.
 _MARKER: Final = "EquinoxRuntimeError: "
@@ -70,12 +75,12 @@ for _logger_name in ("jax._src.callback", "jax._src.debugging"):
 
 def _on_error() -> _OnError:
     value = os.environ.get("EQX_ON_ERROR", "raise")
-    if value not in _ON_ERROR_CHOICES:
-        raise ValueError(
-            f"EQX_ON_ERROR must be one of {', '.join(_ON_ERROR_CHOICES)}; "
-            f"got {value!r}."
-        )
-    return cast(_OnError, value)
+    for choice in _ON_ERROR_CHOICES:
+        if value == choice:
+            return choice
+    raise ValueError(
+        f"EQX_ON_ERROR must be one of {', '.join(_ON_ERROR_CHOICES)}; got {value!r}."
+    )
 
 
 # Messages of the checks that failed in a host callback, newest last, so the
@@ -111,11 +116,20 @@ def equinox_error_from(error: BaseException) -> EquinoxRuntimeError | None:
 
 
 def _is_traced(value: object) -> bool:
-    return isinstance(value, jax.core.Tracer)
+    return isinstance(value, Tracer)
+
+
+def dtype_of(value: ArrayLike) -> np.dtype[Any]:
+    """The dtype of an array or Python scalar (without asking jax arrays to
+    convert themselves, which jax deprecates)."""
+    dtype = getattr(value, "dtype", None)
+    if dtype is not None:
+        return np.dtype(dtype)
+    return np.result_type(value)
 
 
 def _as_bool_pred(pred: ArrayLike | bool) -> Array | np.ndarray:
-    dtype = np.result_type(pred)
+    dtype = dtype_of(pred)
     if dtype != np.bool_:
         raise TypeError(
             f"error_if: `pred` must be a boolean array or Python bool; got dtype "
@@ -127,7 +141,7 @@ def _as_bool_pred(pred: ArrayLike | bool) -> Array | np.ndarray:
 
 
 def _as_index(index: ArrayLike | int, num_msgs: int) -> Array | np.ndarray:
-    dtype = np.result_type(index)
+    dtype = dtype_of(index)
     if not np.issubdtype(dtype, np.integer):
         raise TypeError(
             f"branched_error_if: `index` must be an integer; got dtype {dtype}."
@@ -138,7 +152,7 @@ def _as_index(index: ArrayLike | int, num_msgs: int) -> Array | np.ndarray:
         )
     if _is_traced(index):
         return jnp.asarray(index, dtype=jnp.int32)
-    concrete = int(index)  # pyright: ignore[reportArgumentType]  # checked scalar above
+    concrete = int(np.asarray(index))
     if not 0 <= concrete < num_msgs:
         raise ValueError(
             f"branched_error_if: `index` is {concrete} but there are only "
@@ -159,7 +173,8 @@ def _fill_nan(x: _T, pred: ArrayLike) -> _T:
             return jnp.where(pred, jnp.nan, leaf)
         return leaf
 
-    return jtu.tree_map(fill, x)
+    filled: _T = jtu.tree_map(fill, x)
+    return filled
 
 
 def _raise_concrete(x: _T, pred: np.ndarray, index: int, msgs: Sequence[str]) -> _T:
@@ -170,9 +185,15 @@ def _raise_concrete(x: _T, pred: np.ndarray, index: int, msgs: Sequence[str]) ->
         return _fill_nan(x, True)
     message = _message(msgs, index)
     if mode == "breakpoint":
-        print(f"EquinoxRuntimeError: {message}")
-        jax.debug.breakpoint()
+        _open_debugger(message, x)
     raise EquinoxRuntimeError(message)
+
+
+def _open_debugger(message: str, x: object) -> None:
+    """EQX_ON_ERROR=breakpoint: `x` holds the checked value (on the host)."""
+    print(f"EquinoxRuntimeError: {message}\n(the checked value is in `x`)")
+    breakpoint()  # noqa: T100  # requested by EQX_ON_ERROR=breakpoint
+    del x
 
 
 def _first_failure(msgs: tuple[str, ...], pred: Any, index: Any) -> str | None:
@@ -184,20 +205,18 @@ def _first_failure(msgs: tuple[str, ...], pred: Any, index: Any) -> str | None:
     )
 
 
-def _host_check(msgs: tuple[str, ...], pred: Any, index: Any, *leaves: Any) -> Any:
+def _host_check(
+    msgs: tuple[str, ...], debug: bool, pred: Any, index: Any, *leaves: Any
+) -> Any:
     """Runs on the host; `pred` and `index` may carry batch dimensions."""
     message = _first_failure(msgs, pred, index)
     if message is not None:
+        if debug:
+            _open_debugger(message, leaves)
         _remember(message)
         raise EquinoxRuntimeError(message)
     token = np.ones(np.shape(pred), dtype=np.float32)
     return (*(np.asarray(leaf) for leaf in leaves), token)
-
-
-def _host_announce(msgs: tuple[str, ...], pred: Any, index: Any) -> None:
-    message = _first_failure(msgs, pred, index)
-    if message is not None:
-        print(f"EquinoxRuntimeError: {message}")
 
 
 _Leaves: TypeAlias = tuple[Array, ...]
@@ -207,19 +226,17 @@ def _failing_branch(
     msgs: tuple[str, ...], mode: _OnError
 ) -> Callable[[Array, Array, _Leaves], tuple[_Leaves, Array]]:
     def branch(pred: Array, index: Array, leaves: _Leaves) -> tuple[_Leaves, Array]:
-        if mode == "breakpoint":
-            jax.debug.callback(functools.partial(_host_announce, msgs), pred, index)
-            jax.debug.breakpoint()
+        host_check = functools.partial(_host_check, msgs, mode == "breakpoint")
         if not leaves:
             # Nothing can depend on the check: make it an effect instead.
-            jax.debug.callback(functools.partial(_host_check, msgs), pred, index)
+            jax.debug.callback(host_check, pred, index)
             return leaves, jnp.ones((), jnp.float32)
         shapes = (
-            *(jax.ShapeDtypeStruct(leaf.shape, leaf.dtype) for leaf in leaves),
-            jax.ShapeDtypeStruct((), jnp.float32),
+            *(_shape_dtype(leaf.shape, leaf.dtype) for leaf in leaves),
+            _shape_dtype((), jnp.float32),
         )
         out: tuple[Array, ...] = jax.pure_callback(  # pyright: ignore[reportUnknownMemberType]  # jax leaves it partially untyped
-            functools.partial(_host_check, msgs),
+            host_check,
             shapes,
             pred,
             index,
@@ -238,16 +255,18 @@ def _passing_branch(
     return leaves, jnp.ones((), jnp.float32)
 
 
-@functools.partial(jax.custom_jvp, nondiff_argnums=(0, 1))
-def _checked(
+def _checked_impl(
     msgs: tuple[str, ...], mode: _OnError, pred: Array, index: Array, leaves: _Leaves
 ) -> tuple[_Leaves, Array]:
     """The identity on `leaves`, plus a token equal to 1 that only exists
     once the check has passed."""
-    out: tuple[_Leaves, Array] = lax.cond(  # pyright: ignore[reportUnknownMemberType]  # jax leaves it partially untyped
+    out = lax.cond(  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]  # jax leaves it partially untyped
         pred, _failing_branch(msgs, mode), _passing_branch, pred, index, leaves
     )
-    return out
+    return cast("tuple[_Leaves, Array]", out)
+
+
+_checked = jax.custom_jvp[tuple[_Leaves, Array]](_checked_impl, nondiff_argnums=(0, 1))
 
 
 def _scale_tangent(tangent: Any, token: Array) -> Any:
@@ -290,7 +309,8 @@ def _check_traced(
         raise ours from None
     for i, leaf in zip(positions, checked, strict=True):
         flat[i] = leaf
-    return jtu.tree_unflatten(treedef, flat)
+    rebuilt: _T = jtu.tree_unflatten(treedef, flat)
+    return rebuilt
 
 
 def _branched(
@@ -328,7 +348,11 @@ def error_if(x: _T, pred: ArrayLike | bool, msg: str) -> _T:
     """
     if not isinstance(msg, str):  # pyright: ignore[reportUnnecessaryIsInstance]  # run-time check of user input
         raise TypeError(f"error_if: `msg` must be a string; got {type(msg).__name__}.")
-    return _branched(x, pred, 0, (msg,))
+    try:
+        return _branched(x, pred, 0, (msg,))
+    except EquinoxRuntimeError as error:
+        # Start the traceback here: the frame above is the user's call.
+        raise error.with_traceback(None) from None
 
 
 def branched_error_if(
@@ -343,4 +367,7 @@ def branched_error_if(
             "branched_error_if: `msgs` must be a sequence of strings, not a "
             "single string."
         )
-    return _branched(x, pred, index, msgs)
+    try:
+        return _branched(x, pred, index, msgs)
+    except EquinoxRuntimeError as error:
+        raise error.with_traceback(None) from None

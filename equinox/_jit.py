@@ -27,12 +27,14 @@ from typing import (
     Protocol,
     TypeAlias,
     TypeVar,
+    cast,
     overload,
 )
 
 import jax
 import jax.tree_util as jtu
 
+from . import _jax_typed as jaxt
 from ._leaves import ARRAY_TYPES, first_unhashable
 
 _P = ParamSpec("_P")
@@ -146,12 +148,13 @@ def _split_output(out: Any) -> tuple[list[Any], _OutInfo]:
 
 
 def _check_donate(donate: object) -> Donate:
-    if donate not in _DONATE_MODES:
-        raise ValueError(
-            f"filter_jit(donate=...) must be one of {', '.join(_DONATE_MODES)}; "
-            f"got {donate!r}."
-        )
-    return donate  # type: ignore[return-value]  # checked just above
+    for mode in _DONATE_MODES:
+        if donate == mode:
+            return mode
+    raise ValueError(
+        f"filter_jit(donate=...) must be one of {', '.join(_DONATE_MODES)}; "
+        f"got {donate!r}."
+    )
 
 
 class _JitWrapper(Generic[_P, _R_co]):
@@ -162,10 +165,10 @@ class _JitWrapper(Generic[_P, _R_co]):
         "__weakref__",
         "_donate",
         "_entries",
-        "_kw_entries",
         "_fun",
         "_fun_leaves",
         "_fun_treedef",
+        "_kw_entries",
         "_lock",
     )
 
@@ -264,7 +267,7 @@ class _JitWrapper(Generic[_P, _R_co]):
                 i for i, leaf in enumerate(leaves) if not isinstance(leaf, ARRAY_TYPES)
             )
             entry = _Entry(static)
-            entry.jitted = jax.jit(
+            entry.jitted = jaxt.jit(
                 self._traced_body(entry, treedef, with_kwargs),
                 static_argnums=static,
                 donate_argnums=self._donated(leaves, args),
@@ -283,9 +286,7 @@ class _JitWrapper(Generic[_P, _R_co]):
         if self._donate.endswith("except-first") and args:
             start += len(jtu.tree_leaves(args[0]))
         return tuple(
-            i
-            for i in range(start, len(leaves))
-            if isinstance(leaves[i], ARRAY_TYPES)
+            i for i in range(start, len(leaves)) if isinstance(leaves[i], ARRAY_TYPES)
         )
 
     def _traced_body(
@@ -296,11 +297,16 @@ class _JitWrapper(Generic[_P, _R_co]):
         num_fun = len(self._fun_leaves)
 
         def body(*leaves: Any) -> list[Any]:
-            call = fun
+            call: Callable[..., Any] = fun
             if fun_treedef is not None:
                 call = fun_treedef.unflatten(leaves[:num_fun])
             unflat = treedef.unflatten(leaves[num_fun:])
-            args, kwargs = unflat if with_kwargs else (unflat, {})
+            args: tuple[Any, ...]
+            kwargs: dict[str, Any]
+            if with_kwargs:
+                args, kwargs = unflat
+            else:
+                args, kwargs = unflat, {}
             traced, info = _split_output(call(*args, **kwargs))
             entry.record(_signature(leaves), info)
             return traced
@@ -335,7 +341,7 @@ class _JitWrapper(Generic[_P, _R_co]):
         # and the cache stays shared across instances.
         if instance is None:
             return self
-        return functools.partial(self, instance)
+        return functools.partial(cast("Callable[..., Any]", self), instance)
 
 
 _P2 = ParamSpec("_P2")
@@ -413,7 +419,9 @@ class _JitDecorator(Protocol):
 
 
 @overload
-def filter_jit(fun: Callable[_P, _R], /, *, donate: Donate = "none") -> _JitWrapper[_P, _R]: ...
+def filter_jit(
+    fun: Callable[_P, _R], /, *, donate: Donate = "none"
+) -> _JitWrapper[_P, _R]: ...
 @overload
 def filter_jit(fun: None = None, /, *, donate: Donate = "none") -> _JitDecorator: ...
 def filter_jit(

@@ -5,14 +5,17 @@ The rule everywhere: JAX and NumPy arrays are traced, every other leaf is
 static.
 """
 
-from collections.abc import Callable, Sequence
-from typing import Any, TypeAlias
+from collections.abc import Sequence
+from typing import Any, TypeAlias, cast
 
 import jax
-import jax.tree_util as jtu
 import numpy as np
 
-ARRAY_TYPES: tuple[type, ...] = (jax.Array, np.ndarray, np.generic)
+from ._tree_paths import flatten_with_path, path_str
+
+# `type[Any]` so that `isinstance(x, ARRAY_TYPES)` keeps `x: Any` (a union of
+# the array classes would be partially Unknown to pyright).
+ARRAY_TYPES: tuple[type[Any], ...] = (jax.Array, np.ndarray, np.generic)
 
 # A pytree whose shape no type variable can describe (Jacobians, jaxpr
 # outputs, ...). An alias so signatures say what the value is.
@@ -28,8 +31,7 @@ def is_inexact(leaf: object) -> bool:
     """True for floating-point or complex arrays (the differentiable leaves)."""
     if not isinstance(leaf, ARRAY_TYPES):
         return False
-    dtype: Any = leaf.dtype  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]  # every array type has .dtype
-    return _inexact_dtype(dtype)
+    return _inexact_dtype(cast(Any, leaf).dtype)
 
 
 _inexact_cache: dict[Any, bool] = {}
@@ -73,14 +75,13 @@ def args_path(path: Sequence[Any]) -> str:
         return "args"
     head, rest = path[0], path[1:]
     root = "args" if getattr(head, "idx", 0) == 0 else "kwargs"
-    return root + jtu.keystr(tuple(rest))
+    return root + path_str(tuple(rest))
 
 
 def first_unhashable(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | None:
     """The path of the first static leaf of `(args, kwargs)` that cannot be
     hashed, or None if all can."""
-    with_path: list[tuple[Any, Any]]
-    with_path, _ = jtu.tree_flatten_with_path((args, kwargs))
+    with_path, _ = flatten_with_path((args, kwargs))
     for path, leaf in with_path:
         if is_traced(leaf):
             continue
@@ -89,31 +90,3 @@ def first_unhashable(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | Non
         except TypeError:
             return f"{args_path(path)} (a {type(leaf).__name__})"
     return None
-
-
-def resolve_prefix(
-    prefix: Any,
-    tree: Any,
-    what: str,
-    is_leaf: Callable[[Any], bool] | None = None,
-) -> list[Any]:
-    """Broadcast a pytree prefix over `tree`: one prefix leaf per tree leaf.
-
-    `None` in the prefix is a value (not an empty subtree)."""
-    prefix_leaves, prefix_def = jtu.tree_flatten(prefix, is_leaf=_is_none)
-    try:
-        subtrees = prefix_def.flatten_up_to(tree)
-    except (ValueError, TypeError) as e:
-        raise ValueError(
-            f"{what} must be a pytree prefix of the arguments it describes; "
-            f"the structures do not match: {e}"
-        ) from None
-    out: list[Any] = []
-    for spec, sub in zip(prefix_leaves, subtrees, strict=True):
-        count = len(jtu.tree_leaves(sub, is_leaf=is_leaf))
-        out.extend([spec] * count)
-    return out
-
-
-def _is_none(x: object) -> bool:
-    return x is None

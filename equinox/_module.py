@@ -167,6 +167,9 @@ class _ModuleMeta(abc.ABCMeta):
     ) -> "_ModuleMeta":
         abstract_vars, abstract_classvars = _split_abstract_annotations(namespace)
         custom_init = "__init__" in namespace or _inherits_custom_init(bases)
+        # Run-time type checking: annotated methods get checking wrappers
+        # (still plain functions) before they become method descriptors.
+        _runtime_check.wrap_checked_methods(namespace)
         for attr, value in list(namespace.items()):
             if _is_plain_method(attr, value):
                 namespace[attr] = _MethodDescriptor(value)
@@ -178,9 +181,9 @@ class _ModuleMeta(abc.ABCMeta):
         # `object.__setattr__` (fast, no per-field Python call); the frozen
         # `__setattr__` it adds is then replaced by ours, which also lets a
         # custom `__init__` assign.
-        dataclasses.dataclass(
-            init=not custom_init, repr=False, eq=False, frozen=True
-        )(cast(type[Any], cls))
+        dataclasses.dataclass(init=not custom_init, repr=False, eq=False, frozen=True)(
+            cast(type[Any], cls)
+        )
         type.__setattr__(cls, "__setattr__", _module_setattr)
         type.__setattr__(cls, "__delattr__", _module_delattr)
         vars_left, classvars_left = _outstanding_abstract(
@@ -274,9 +277,7 @@ def _warn_static_arrays(obj: object, info: _ClassInfo) -> None:
             )
 
 
-def _construct(
-    cls: _ModuleMeta, args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> Any:
+def _construct(cls: _ModuleMeta, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     info = cls.__eqx_info__
     if info.abstract:
         raise TypeError(
@@ -321,9 +322,7 @@ class _MethodDescriptor:
         self.__qualname__: str = getattr(method, "__qualname__", self.__name__)
         self.__module__ = method.__module__
         # Let abc see `@abstractmethod` through the wrapper.
-        self.__isabstractmethod__: bool = getattr(
-            method, "__isabstractmethod__", False
-        )
+        self.__isabstractmethod__: bool = getattr(method, "__isabstractmethod__", False)
 
     def __set_name__(self, owner: type, name: str) -> None:
         set_name = getattr(self.method, "__set_name__", None)

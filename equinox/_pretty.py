@@ -3,13 +3,18 @@
 from collections.abc import Callable
 from typing import Any
 
+import jax
 import wadler_lindig as wl
 
 
-def _truncated(truncate_leaf: Callable[[Any], bool]) -> Callable[[Any], Any]:
+def _truncated(
+    truncate_leaf: Callable[[Any], bool], struct_as_array: bool
+) -> Callable[[Any], Any]:
     def custom(obj: Any) -> Any:
         if truncate_leaf(obj):
             return wl.TextDoc(f"{type(obj).__name__}(...)")
+        if struct_as_array and isinstance(obj, jax.ShapeDtypeStruct):
+            return wl.array_summary(tuple(obj.shape), str(obj.dtype), None)
         return None
 
     return custom
@@ -30,14 +35,14 @@ def tree_pformat(
     truncate_leaf: Callable[[Any], bool] = _never,
 ) -> str:
     """A pretty string for `pytree`; arrays appear as `f32[3,4]` when
-    `short_arrays` (the default)."""
-    del struct_as_array  # accepted for compatibility; shape structs print as such
+    `short_arrays` (the default), and so do `jax.ShapeDtypeStruct`s when
+    `struct_as_array`."""
     return wl.pformat(  # pyright: ignore[reportUnknownMemberType]  # its **kwargs are unannotated
         pytree,
         width=width,
         indent=indent,
         short_arrays=short_arrays,
-        custom=_truncated(truncate_leaf),
+        custom=_truncated(truncate_leaf, struct_as_array),
     )
 
 

@@ -9,17 +9,21 @@ jaxtyping's `isinstance` for any array types nested inside, so the same memo is
 shared.
 """
 
+import abc
 import dataclasses
 import re
 import types
 import typing
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Final, ForwardRef, TypeAlias, TypeVar
+from typing import Any, Final, ForwardRef, TypeAlias, TypeGuard, TypeVar, cast
 
+import jax
+import jax.core
+import jaxtyping
 from beartype import BeartypeConf
 from beartype.door import die_if_unbearable, is_bearable
 from beartype.roar import BeartypeException
-from jaxtyping import AbstractArray, PyTree
+from jaxtyping import AbstractArray
 
 ClassInfo: TypeAlias = type | tuple[type, ...]
 
@@ -32,6 +36,8 @@ _TOWER: Final[dict[type, tuple[type, ...]]] = {
     complex: (complex, float, int),
 }
 _UNION_ORIGINS: Final = (typing.Union, types.UnionType)
+# jaxtyping's `PyTree[...]` types all subclass `PyTree` (a class at run time).
+_PYTREE: Final = cast(type, jaxtyping.PyTree)  # pyright: ignore[reportUnknownMemberType]  # untyped in jaxtyping
 _IDENTIFIER: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -58,10 +64,19 @@ class HintCheck:
     # Has a symbolic dimension such as "n+1": check it after the others so that
     # the names it refers to are bound first.
     symbolic: bool
+    # Exact types already seen to pass `isinstance(value, classinfo)`; only
+    # when the result depends on the type alone (no array shapes involved).
+    # `type(x) in set` is ~5x faster than `isinstance(x, jax.Array)`.
+    seen_types: set[type] | frozenset[type]
 
     def passes(self, value: object) -> bool:
+        if type(value) in self.seen_types:
+            return True
         if self.classinfo is not None:
-            return isinstance(value, self.classinfo)
+            if isinstance(value, self.classinfo):
+                remember_type(self.seen_types, value)
+                return True
+            return False
         assert self.predicate is not None
         return self.predicate(value)
 
@@ -69,7 +84,7 @@ class HintCheck:
         """Why `value` fails (call inside the same memo state as the check)."""
         if self.classinfo is None:
             try:
-                die_if_unbearable(value, self.hint, conf=BEARTYPE_CONF)
+                die_if_unbearable(value, cast(Any, self.hint), conf=BEARTYPE_CONF)
             except BeartypeException as e:
                 return str(e)
             except Exception as e:  # a violation reported by jaxtyping itself
@@ -86,6 +101,32 @@ class HintCheck:
         )
 
 
+# What a non-cacheable check uses as its `seen_types`.
+NEVER_SEEN: Final[frozenset[type]] = frozenset()
+_MAX_SEEN: Final = 32
+
+
+def remember_type(seen: set[type] | frozenset[type], value: object) -> None:
+    # Tracers are never remembered: whether one is a `jax.Array` depends on
+    # its abstract value, and they only appear at trace time anyway.
+    if seen is not NEVER_SEEN and len(seen) < _MAX_SEEN:
+        if not isinstance(value, jax.core.Tracer):
+            assert isinstance(seen, set)
+            seen.add(type(value))
+
+
+def _type_decides(cls: type) -> bool:
+    """Whether `isinstance(x, cls)` depends only on `type(x)`: true for plain
+    classes, ABCs and `jax.Array` (for non-tracers), not for metaclasses with
+    their own `__instancecheck__` (runtime protocols, jaxtyping types...)."""
+    check = type(cls).__instancecheck__
+    return (
+        check is type.__instancecheck__
+        or check is abc.ABCMeta.__instancecheck__
+        or cls is jax.Array
+    )
+
+
 def _class_reason(cls: type, value: object) -> str:
     reason = getattr(cls, "__instancecheck_str__", None)
     if is_array_hint(cls) and callable(reason):
@@ -95,13 +136,13 @@ def _class_reason(cls: type, value: object) -> str:
     return f"not an instance of {format_hint(cls)}"
 
 
-def is_array_hint(hint: object) -> bool:
+def is_array_hint(hint: object) -> TypeGuard[type]:
     """A jaxtyping array type such as `Float[Array, "n"]`."""
     return isinstance(hint, type) and issubclass(hint, AbstractArray)
 
 
 def _is_pytree_hint(hint: object) -> bool:
-    return isinstance(hint, type) and issubclass(hint, PyTree)
+    return isinstance(hint, type) and issubclass(hint, _PYTREE)
 
 
 def format_hint(hint: object) -> str:
@@ -173,7 +214,6 @@ def _memo_info(hint: object) -> tuple[bool, frozenset[str], bool]:
     symbolic = False
     for part in _walk(hint):
         if is_array_hint(part):
-            assert isinstance(part, type)
             uses_memo = True
             part_names, part_symbolic = _dims_of(part)
             names |= part_names
@@ -213,12 +253,12 @@ def _classinfo(hint: object) -> ClassInfo | None:
 
 def _beartype_predicate(hint: object) -> Callable[[object], bool] | None:
     try:
-        is_bearable(None, hint, conf=BEARTYPE_CONF)
+        is_bearable(None, cast(Any, hint), conf=BEARTYPE_CONF)
     except BeartypeException:  # a hint beartype cannot check: leave it unchecked
         return None
 
     def predicate(value: object) -> bool:
-        return is_bearable(value, hint, conf=BEARTYPE_CONF)
+        return bool(is_bearable(value, cast(Any, hint), conf=BEARTYPE_CONF))
 
     return predicate
 
@@ -236,7 +276,13 @@ def compile_hint(hint: object) -> HintCheck | None:
     predicate = None if classinfo is not None else _beartype_predicate(hint)
     if classinfo is None and predicate is None:
         return None
-    return HintCheck(hint, classinfo, predicate, uses_memo, names, symbolic)
+    cacheable = classinfo is not None and not uses_memo
+    if isinstance(classinfo, tuple):
+        cacheable = cacheable and all(_type_decides(c) for c in classinfo)
+    elif classinfo is not None:
+        cacheable = cacheable and _type_decides(classinfo)
+    seen: set[type] | frozenset[type] = set() if cacheable else NEVER_SEEN
+    return HintCheck(hint, classinfo, predicate, uses_memo, names, symbolic, seen)
 
 
 def _needs_evaluation(annotation: object) -> bool:

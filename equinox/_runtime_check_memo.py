@@ -24,10 +24,7 @@ push_memo: Final = cast(
     Callable[[Mapping[str, object]], object],
     _storage.push_shape_memo,  # pyright: ignore[reportUnknownMemberType]  # untyped jaxtyping internals
 )
-pop_memo: Final = cast(
-    Callable[[], None],
-    _storage.pop_shape_memo,  # pyright: ignore[reportUnknownMemberType]  # untyped jaxtyping internals
-)
+pop_memo: Final[Callable[[], None]] = _storage.pop_shape_memo
 _current_memo: Final = cast(
     Callable[[], _Memos],
     _storage.get_shape_memo,  # pyright: ignore[reportUnknownMemberType]  # untyped jaxtyping internals
@@ -74,7 +71,10 @@ def explain_failure(
                 if name not in before:
                     provenance[name] = f"{name}={size} (from {label})"
         reason = failing.explain(value)
-        bindings = [provenance.get(name, f"{name}={size}") for name, size in current_bindings().items()]
+        bindings = [
+            provenance.get(name, f"{name}={size}")
+            for name, size in current_bindings().items()
+        ]
     finally:
         pop_memo()
     return reason, bindings

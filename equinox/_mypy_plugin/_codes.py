@@ -14,8 +14,3 @@ ABSTRACT: Final = ErrorCode(
     "Instantiating an equinox Module whose AbstractVar/AbstractClassVar are unprovided",
     "equinox",
 )
-UNDECLARED: Final = ErrorCode(
-    "eqx-undeclared",
-    "Assignment in __init__ to an attribute that is not a declared Module field",
-    "equinox",
-)

@@ -26,7 +26,6 @@ from mypy.nodes import (
     AssignmentStmt,
     Block,
     CallExpr,
-    ClassDef,
     Decorator,
     FuncDef,
     IfStmt,
@@ -36,6 +35,7 @@ from mypy.nodes import (
     Statement,
     SymbolTableNode,
     TypeInfo,
+    Var,
 )
 from mypy.plugin import ClassDefContext
 from mypy.types import UnboundType
@@ -150,6 +150,10 @@ def analyze_module_class(ctx: ClassDefContext) -> None:
         if kind == "var":
             abstract_vars.append(lvalue.name)
             stmt.new_syntax = False  # hides it from the dataclass transform
+            sym = info.names.get(lvalue.name)
+            if sym is not None and isinstance(sym.node, Var):
+                # Read-only, so a subclass may provide it as a property too.
+                sym.node.is_property = True
             continue
         if kind == "classvar":
             abstract_classvars.append(lvalue.name)
@@ -164,6 +168,3 @@ def analyze_module_class(ctx: ClassDefContext) -> None:
     }
     _expose_inherited_init(info)
 
-
-def class_def_of(ctx: ClassDefContext) -> ClassDef:
-    return ctx.cls

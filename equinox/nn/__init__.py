@@ -1,6 +1,7 @@
 """`eqx.nn`: neural-network layers. Each acts on one unbatched example."""
 
 from ._activations import PReLU as PReLU
+from ._attention import MultiheadAttention as MultiheadAttention
 from ._batch_norm import BatchNorm as BatchNorm
 from ._conv import Conv as Conv
 from ._conv import Conv1d as Conv1d
@@ -12,6 +13,7 @@ from ._conv import ConvTranspose2d as ConvTranspose2d
 from ._conv import ConvTranspose3d as ConvTranspose3d
 from ._dropout import Dropout as Dropout
 from ._embedding import Embedding as Embedding
+from ._inference import inference_mode as inference_mode
 from ._lambda import Lambda as Lambda
 from ._linear import Identity as Identity
 from ._linear import Linear as Linear
@@ -33,9 +35,15 @@ from ._pool import MaxPool1d as MaxPool1d
 from ._pool import MaxPool2d as MaxPool2d
 from ._pool import MaxPool3d as MaxPool3d
 from ._pool import Pool as Pool
+from ._rnn import GRUCell as GRUCell
+from ._rnn import LSTMCell as LSTMCell
+from ._rope import RotaryPositionalEmbedding as RotaryPositionalEmbedding
 from ._sequential import Sequential as Sequential
 from ._sequential import StatefulLayer as StatefulLayer
+from ._shared import Shared as Shared
+from ._spectral_norm import SpectralNorm as SpectralNorm
 from ._stateful import State as State
 from ._stateful import StateIndex as StateIndex
 from ._stateful import delete_init_state as delete_init_state
 from ._stateful import make_with_state as make_with_state
+from ._weight_norm import WeightNorm as WeightNorm

@@ -1,6 +1,7 @@
 """`PReLU`: a leaky ReLU whose negative slope is learned."""
 
 import jax.numpy as jnp
+import numpy as np
 from jax.typing import DTypeLike
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
@@ -29,7 +30,11 @@ class PReLU(Module):
         """Applies the activation elementwise; `key` is unused."""
         del key
         slope = self.negative_slope
-        if jnp.broadcast_shapes(x.shape, slope.shape) != x.shape:
+        try:
+            fits = np.broadcast_shapes(x.shape, slope.shape) == x.shape
+        except ValueError:
+            fits = False
+        if not fits:
             raise ValueError(
                 f"PReLU: `negative_slope` of shape {slope.shape} does not "
                 f"broadcast against the input of shape {x.shape} without "

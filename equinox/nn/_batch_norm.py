@@ -1,7 +1,7 @@
 """`BatchNorm`: normalisation by statistics over a `jax.vmap`ped batch."""
 
-from collections.abc import Hashable, Sequence
-from typing import Literal
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, Literal, cast
 
 import jax
 import jax.numpy as jnp
@@ -25,10 +25,15 @@ def _check_fraction(name: str, value: object) -> float:
     return float(value)
 
 
+# jax leaves `pmean` untyped; this alias gives it the signature used here.
+_lax_pmean = cast(Callable[[Array, Any], Array], jax.lax.pmean)  # pyright: ignore[reportUnknownMemberType]  # see above
+
+
 def _pmean(x: Array, axis_name: Hashable | Sequence[Hashable]) -> Array:
-    names = tuple(axis_name) if isinstance(axis_name, list | tuple) else axis_name
+    # A list of names is unhashable; jax wants a tuple.
+    names: Any = tuple(axis_name) if isinstance(axis_name, list) else axis_name  # pyright: ignore[reportUnknownArgumentType]  # any list of names
     try:
-        return jax.lax.pmean(x, names)
+        return _lax_pmean(x, names)
     except NameError as e:
         raise ValueError(
             f"BatchNorm: axis name {axis_name!r} is not bound. BatchNorm acts on a "
@@ -95,7 +100,9 @@ class BatchNorm(StatefulLayer):
         self.momentum = _check_fraction("momentum", momentum)
         self.inference = bool(inference)
         if mode not in ("ema", "batch"):
-            raise ValueError(f"BatchNorm: `mode` must be 'ema' or 'batch', got {mode!r}.")
+            raise ValueError(
+                f"BatchNorm: `mode` must be 'ema' or 'batch', got {mode!r}."
+            )
         self.mode = mode
         self.warmup_period = check_positive_int(
             "BatchNorm", "warmup_period", warmup_period

@@ -9,7 +9,7 @@ adjoint of a `Conv` with the same stride, padding and dilation.
 
 import math
 from collections.abc import Sequence
-from typing import Literal, TypeAlias
+from typing import Literal, TypeAlias, cast
 
 import jax
 import jax.numpy as jnp
@@ -44,16 +44,15 @@ _JNP_PAD_MODE = {"REFLECT": "reflect", "REPLICATE": "edge", "CIRCULAR": "wrap"}
 
 
 def _pair(layer: str, item: object) -> tuple[int, int]:
-    if isinstance(item, str) or not isinstance(item, Sequence) or len(item) != 2:
+    pair = cast(Sequence[object], item) if isinstance(item, Sequence) else None
+    if isinstance(item, str) or pair is None or len(pair) != 2:
         raise TypeError(
             f"{layer}: `padding` entries must all be ints or all be (low, high) "
             f"pairs, got {item!r}."
         )
-    low: object = item[0]  # pyright: ignore[reportUnknownVariableType]  # checked below
-    high: object = item[1]  # pyright: ignore[reportUnknownVariableType]  # checked below
     return (
-        check_nonnegative_int(layer, "padding", low),
-        check_nonnegative_int(layer, "padding", high),
+        check_nonnegative_int(layer, "padding", pair[0]),
+        check_nonnegative_int(layer, "padding", pair[1]),
     )
 
 
@@ -69,20 +68,24 @@ def normalise_padding(
                 f"got {padding!r}."
             )
         return upper
-    if isinstance(padding, Sequence) and any(
-        not isinstance(p, int) for p in padding
-    ):
+    if not isinstance(padding, int) and any(not isinstance(p, int) for p in padding):
         if len(padding) != num_spatial_dims:
             raise ValueError(
                 f"{layer}: `padding` must have one entry per spatial dimension "
                 f"({num_spatial_dims}), got {len(padding)}: {padding!r}."
             )
         return tuple(_pair(layer, p) for p in padding)
-    ints = per_dim(layer, "padding", padding, num_spatial_dims, minimum=0)  # pyright: ignore[reportArgumentType]  # only ints reach here
+    ints = per_dim(
+        layer,
+        "padding",
+        cast(int | Sequence[int], padding),
+        num_spatial_dims,
+        minimum=0,
+    )
     return tuple((p, p) for p in ints)
 
 
-def check_padding_mode(layer: str, padding_mode: str) -> PaddingMode:
+def check_padding_mode(layer: str, padding_mode: object) -> PaddingMode:
     upper = padding_mode.upper() if isinstance(padding_mode, str) else padding_mode
     if upper == "ZEROS":
         return "ZEROS"
@@ -242,7 +245,8 @@ class Conv(Module):
                     f"{d * (k - 1) + 1}; input shape {x.shape}."
                 )
         if self.padding_mode != "ZEROS":
-            x = jnp.pad(x, ((0, 0), *pads), mode=_JNP_PAD_MODE[self.padding_mode])
+            mode = _JNP_PAD_MODE[self.padding_mode]
+            x = jnp.pad(x, ((0, 0), *pads), mode=mode)  # pyright: ignore[reportUnknownMemberType]  # jax leaves **kwargs untyped
             pads = tuple((0, 0) for _ in pads)
         lhs, rhs = _promote(x, self.weight)
         y = jax.lax.conv_general_dilated(
@@ -437,7 +441,9 @@ class ConvTranspose(Module):
         self.output_padding = per_dim(
             name, "output_padding", output_padding, n, minimum=0
         )
-        for op, s, d in zip(self.output_padding, self.stride, self.dilation):
+        for op, s, d in zip(
+            self.output_padding, self.stride, self.dilation, strict=True
+        ):
             if op >= max(s, d):
                 raise ValueError(
                     f"{name}: `output_padding` must be smaller than max(stride, "

@@ -7,6 +7,11 @@ from jaxtyping import Array, Float, PRNGKeyArray
 from .._module import Module
 
 
+def _is_zero(p: object) -> bool:
+    # `p` is a leaf: under plain `jax.jit` it arrives traced, so test concretely.
+    return isinstance(p, int | float) and p == 0
+
+
 class Dropout(Module):
     """Zeroes each element with probability `p` and scales the rest by 1/(1-p).
 
@@ -19,14 +24,12 @@ class Dropout(Module):
     inference: bool
 
     def __init__(self, p: float = 0.5, inference: bool = False) -> None:
-        if isinstance(p, bool) or not isinstance(p, int | float):
+        if isinstance(p, bool) or not isinstance(p, int | float):  # pyright: ignore[reportUnnecessaryIsInstance]  # callers may ignore the annotation
             raise TypeError(f"Dropout: `p` must be a float in [0, 1], got {p!r}.")
         if not 0 <= p <= 1:
             raise ValueError(f"Dropout: `p` must be in [0, 1], got {p}.")
-        if not isinstance(inference, bool):
-            raise TypeError(
-                f"Dropout: `inference` must be a bool, got {inference!r}."
-            )
+        if not isinstance(inference, bool):  # pyright: ignore[reportUnnecessaryIsInstance]  # callers may ignore the annotation
+            raise TypeError(f"Dropout: `inference` must be a bool, got {inference!r}.")
         self.p = float(p)
         self.inference = inference
 
@@ -40,7 +43,7 @@ class Dropout(Module):
         """Applies dropout; `inference` overrides the field for this call."""
         if inference is None:
             inference = self.inference
-        if inference or (isinstance(self.p, float) and self.p == 0):
+        if inference or _is_zero(self.p):
             return x
         if key is None:
             raise RuntimeError(

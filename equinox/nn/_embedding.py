@@ -2,7 +2,6 @@
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 from jax.typing import DTypeLike
 from jaxtyping import Array, ArrayLike, Float, Int, PRNGKeyArray
 
@@ -77,8 +76,14 @@ class Embedding(Module):
                 "Embedding: expected one integer index of shape () (batch with "
                 f"jax.vmap), got {index.dtype} of shape {index.shape}."
             )
-        if not isinstance(index, jax.core.Tracer):
-            value = int(np.asarray(index))
+        try:
+            value = int(index)
+        except (
+            jax.errors.ConcretizationTypeError,
+            jax.errors.TracerIntegerConversionError,
+        ):
+            value = None  # traced: out of range gives NaNs, see the class doc
+        if value is not None:
             if not -self.num_embeddings <= value < self.num_embeddings:
                 raise IndexError(
                     f"Embedding: index {value} is out of range for "

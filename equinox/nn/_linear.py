@@ -3,7 +3,6 @@
 from typing import Literal, TypeVar
 
 import jax
-import jax.numpy as jnp
 from jax.typing import DTypeLike
 from jaxtyping import Array, Float, PRNGKeyArray
 
@@ -73,7 +72,7 @@ class Linear(Module):
                 f"{self.in_features!r}; one unbatched example, batch with "
                 f"jax.vmap), got shape {x.shape}."
             )
-        y = self.weight @ jnp.reshape(x, (-1,))
+        y = self.weight @ x.reshape(-1)
         if self.bias is not None:
             y = y + self.bias
         return y[0] if self.out_features == "scalar" else y

@@ -59,8 +59,9 @@ class MLP(Module):
             if not callable(value):
                 raise TypeError(f"MLP: `{name}` must be callable, got {value!r}.")
         keys = jax.random.split(key, self.depth + 1)
-        ins = [in_size, *([self.width_size] * self.depth)]
-        outs = [*([self.width_size] * self.depth), out_size]
+        hidden: list[int | Literal["scalar"]] = [self.width_size] * self.depth
+        ins: list[int | Literal["scalar"]] = [in_size, *hidden]
+        outs: list[int | Literal["scalar"]] = [*hidden, out_size]
         biases = [use_bias] * self.depth + [use_final_bias]
         self.layers = tuple(
             Linear(i, o, use_bias=b, dtype=dtype, key=k)

@@ -27,14 +27,15 @@ def check_eps(layer: str, eps: object) -> float:
     return float(eps)
 
 
-def _normalised_shape(layer: str, shape: int | Sequence[int]) -> tuple[int, ...]:
+def _normalised_shape(layer: str, shape: object) -> tuple[int, ...]:
     if isinstance(shape, int):
         return (check_positive_int(layer, "shape", shape),)
     if isinstance(shape, str) or not isinstance(shape, Sequence):
         raise TypeError(
             f"{layer}: `shape` must be an int or a sequence of ints, got {shape!r}."
         )
-    return tuple(check_positive_int(layer, "shape", s) for s in shape)
+    items: Sequence[object] = shape  # pyright: ignore[reportUnknownVariableType]  # checked above
+    return tuple(check_positive_int(layer, "shape", s) for s in items)
 
 
 def _affine_flags(

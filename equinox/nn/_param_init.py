@@ -6,6 +6,7 @@ was expected and shows what came.
 
 import math
 from collections.abc import Sequence
+from typing import cast
 
 import jax
 import jax.numpy as jnp
@@ -52,7 +53,7 @@ def check_positive_int(layer: str, name: str, value: object) -> int:
         raise TypeError(f"{layer}: `{name}` must be an int, got {value!r}.")
     if value < 1:
         raise ValueError(f"{layer}: `{name}` must be >= 1, got {value}.")
-    return int(value)
+    return int(cast(int, value))
 
 
 def check_nonnegative_int(layer: str, name: str, value: object) -> int:
@@ -61,7 +62,7 @@ def check_nonnegative_int(layer: str, name: str, value: object) -> int:
         raise TypeError(f"{layer}: `{name}` must be an int, got {value!r}.")
     if value < 0:
         raise ValueError(f"{layer}: `{name}` must be >= 0, got {value}.")
-    return int(value)
+    return int(cast(int, value))
 
 
 def per_dim(

@@ -16,14 +16,14 @@ from jaxtyping import Array, Float, PRNGKeyArray, Real, Shaped
 
 from .._field import field
 from .._module import Module
-from ._conv import Pads, PaddingLike, normalise_padding, same_padding
+from ._conv import PaddingLike, Pads, normalise_padding, same_padding
 from ._param_init import check_input_rank, check_positive_int, per_dim
 
 
 def _init_for(init: float, dtype: np.dtype[np.generic]) -> Array:
     """The reduction's initial value in `dtype` (±inf becomes the int extremes)."""
     if jnp.issubdtype(dtype, jnp.integer) and math.isinf(init):
-        info = jnp.iinfo(dtype)
+        info = np.iinfo(str(dtype))
         return jnp.asarray(info.min if init < 0 else info.max, dtype)
     return jnp.asarray(init, dtype)
 
@@ -74,7 +74,7 @@ class Pool(Module):
         use_ceil: bool = False,
     ) -> None:
         name = type(self).__name__
-        if isinstance(init, bool) or not isinstance(init, int | float):
+        if isinstance(init, bool) or not isinstance(init, int | float):  # pyright: ignore[reportUnnecessaryIsInstance]  # callers may ignore the annotation
             raise TypeError(f"{name}: `init` must be a Python scalar, got {init!r}.")
         if not callable(operation):
             raise TypeError(f"{name}: `operation` must be callable, got {operation!r}.")
@@ -93,7 +93,9 @@ class Pool(Module):
         sizes = x.shape[1:]
         if isinstance(self.padding, str):
             ones = (1,) * self.num_spatial_dims
-            pads = same_padding(self.padding, sizes, self.kernel_size, self.stride, ones)
+            pads = same_padding(
+                self.padding, sizes, self.kernel_size, self.stride, ones
+            )
         else:
             pads = self.padding
         for axis, (n, (lo, hi), k) in enumerate(
@@ -107,7 +109,7 @@ class Pool(Module):
                 )
         if self.use_ceil:
             pads = _ceil_extra(sizes, pads, self.kernel_size, self.stride)
-        return jax.lax.reduce_window(
+        out: Array = jax.lax.reduce_window(  # pyright: ignore[reportUnknownMemberType]  # jax leaves `computation` untyped
             x,
             _init_for(self.init, x.dtype),
             self.operation,
@@ -115,6 +117,7 @@ class Pool(Module):
             window_strides=(1, *self.stride),
             padding=((0, 0), *pads),
         )
+        return out
 
     def __call__(
         self,
@@ -311,14 +314,14 @@ class AdaptivePool(Module):
         order = (0, *range(1, 2 * n, 2), *range(2, 2 * n + 1, 2))
         x = jnp.transpose(x, order)
         lead = x.shape[: n + 1]
-        windows = jnp.reshape(x, (math.prod(lead), -1))
+        windows = x.reshape(math.prod(lead), -1)
         values = jax.vmap(self.operation)(windows)
         if values.shape != (windows.shape[0],):
             raise ValueError(
                 f"{type(self).__name__}: `operation` must reduce a window to a "
                 f"scalar, got shape {values.shape[1:]} per window."
             )
-        return jnp.reshape(values, lead)
+        return values.reshape(lead)
 
     def _pool(self, x: Array) -> Array:
         check_input_rank(type(self).__name__, x, self.num_spatial_dims, None)
@@ -352,6 +355,11 @@ class AdaptivePool(Module):
 
 
 class _AdaptiveAvgPool(AdaptivePool):
+    def __init__(
+        self, target_shape: int | Sequence[int], num_spatial_dims: int
+    ) -> None:
+        super().__init__(target_shape, num_spatial_dims, jnp.mean)
+
     def __call__(
         self,
         x: Real[Array, "channels *spatial"],
@@ -364,6 +372,11 @@ class _AdaptiveAvgPool(AdaptivePool):
 
 
 class _AdaptiveMaxPool(AdaptivePool):
+    def __init__(
+        self, target_shape: int | Sequence[int], num_spatial_dims: int
+    ) -> None:
+        super().__init__(target_shape, num_spatial_dims, jnp.max)
+
     def __call__(
         self,
         x: Real[Array, "channels *spatial"],
@@ -379,39 +392,39 @@ class AdaptiveAvgPool1d(_AdaptiveAvgPool):
     """Adaptive mean pooling of `(channels, length)` to `(channels, target)`."""
 
     def __init__(self, target_shape: int | Sequence[int]) -> None:
-        super().__init__(target_shape, 1, jnp.mean)
+        super().__init__(target_shape, 1)
 
 
 class AdaptiveAvgPool2d(_AdaptiveAvgPool):
     """Adaptive mean pooling of `(channels, h, w)` to `(channels, *target_shape)`."""
 
     def __init__(self, target_shape: int | Sequence[int]) -> None:
-        super().__init__(target_shape, 2, jnp.mean)
+        super().__init__(target_shape, 2)
 
 
 class AdaptiveAvgPool3d(_AdaptiveAvgPool):
     """Adaptive mean pooling of `(channels, d, h, w)` to `(channels, *target)`."""
 
     def __init__(self, target_shape: int | Sequence[int]) -> None:
-        super().__init__(target_shape, 3, jnp.mean)
+        super().__init__(target_shape, 3)
 
 
 class AdaptiveMaxPool1d(_AdaptiveMaxPool):
     """Adaptive max pooling of `(channels, length)` to `(channels, target)`."""
 
     def __init__(self, target_shape: int | Sequence[int]) -> None:
-        super().__init__(target_shape, 1, jnp.max)
+        super().__init__(target_shape, 1)
 
 
 class AdaptiveMaxPool2d(_AdaptiveMaxPool):
     """Adaptive max pooling of `(channels, h, w)` to `(channels, *target_shape)`."""
 
     def __init__(self, target_shape: int | Sequence[int]) -> None:
-        super().__init__(target_shape, 2, jnp.max)
+        super().__init__(target_shape, 2)
 
 
 class AdaptiveMaxPool3d(_AdaptiveMaxPool):
     """Adaptive max pooling of `(channels, d, h, w)` to `(channels, *target)`."""
 
     def __init__(self, target_shape: int | Sequence[int]) -> None:
-        super().__init__(target_shape, 3, jnp.max)
+        super().__init__(target_shape, 3)

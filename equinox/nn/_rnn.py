@@ -2,6 +2,8 @@
 scan over a sequence with `jax.lax.scan`."""
 
 import math
+from collections.abc import Sized
+from typing import cast
 
 import jax
 import jax.numpy as jnp
@@ -19,6 +21,16 @@ def _check_vector(layer: str, name: str, x: Array, size: int, what: str) -> None
             f"{layer}: expected `{name}` of shape ({size},) ({what}; one unbatched "
             f"example, batch with jax.vmap), got shape {x.shape}."
         )
+
+
+def _pair(hidden: object, size: int) -> tuple[Array, Array]:
+    what = type(hidden).__name__
+    if not isinstance(hidden, tuple) or len(cast(Sized, hidden)) != 2:
+        raise TypeError(
+            "LSTMCell: `hidden` must be a pair (h, c) of arrays of shape "
+            f"({size},), got {what}."
+        )
+    return cast(tuple[Array, Array], hidden)
 
 
 class GRUCell(Module):
@@ -137,12 +149,7 @@ class LSTMCell(Module):
         """The next `(h, c)`; `key` is unused."""
         del key
         _check_vector("LSTMCell", "input", input, self.input_size, "input_size")
-        if not isinstance(hidden, tuple) or len(hidden) != 2:
-            raise TypeError(
-                "LSTMCell: `hidden` must be a pair (h, c) of arrays of shape "
-                f"({self.hidden_size},), got {type(hidden).__name__}."
-            )
-        h, c = hidden
+        h, c = _pair(hidden, self.hidden_size)
         _check_vector("LSTMCell", "hidden[0] (h)", h, self.hidden_size, "hidden_size")
         _check_vector("LSTMCell", "hidden[1] (c)", c, self.hidden_size, "hidden_size")
         lin = self.weight_ih @ input + self.weight_hh @ h

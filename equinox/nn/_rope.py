@@ -10,6 +10,15 @@ from .._module import Module
 from ._param_init import check_positive_int, floating_dtype
 
 
+def _check_theta(theta: object) -> float:
+    if isinstance(theta, bool) or not isinstance(theta, int | float) or theta <= 0:
+        raise ValueError(
+            "RotaryPositionalEmbedding: `theta` must be a positive float, got "
+            f"{theta!r}."
+        )
+    return float(theta)
+
+
 class RotaryPositionalEmbedding(Module):
     """Rotates pairs of features by an angle proportional to the position.
 
@@ -44,13 +53,8 @@ class RotaryPositionalEmbedding(Module):
                 "RotaryPositionalEmbedding: `embedding_size` must be even (features "
                 f"are rotated in pairs), got {size}."
             )
-        if isinstance(theta, bool) or not isinstance(theta, int | float) or theta <= 0:
-            raise ValueError(
-                f"RotaryPositionalEmbedding: `theta` must be a positive float, got "
-                f"{theta!r}."
-            )
         self.embedding_size = size
-        self.theta = float(theta)
+        self.theta = _check_theta(theta)
         self.dtype = floating_dtype("RotaryPositionalEmbedding", dtype)
 
     def __call__(

@@ -4,7 +4,7 @@
 import abc
 import inspect
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, overload
+from typing import Any, cast, overload
 
 import jax
 from jaxtyping import PRNGKeyArray
@@ -31,7 +31,7 @@ class StatefulLayer(Module):
         """Applies the layer, returning its output and the updated state."""
 
 
-def _accepts_key(layer: Callable[..., Any]) -> bool:
+def accepts_key(layer: Callable[..., Any]) -> bool:
     """Whether `layer` can be called with a `key=` keyword argument."""
     try:
         signature = inspect.signature(layer)
@@ -48,12 +48,41 @@ def _accepts_key(layer: Callable[..., Any]) -> bool:
     return False
 
 
+def call_layer(layer: Callable[..., Any], x: Any, key: PRNGKeyArray | None) -> Any:
+    """`layer(x, key=key)`, or `layer(x)` if it takes no key."""
+    return layer(x, key=key) if accepts_key(layer) else layer(x)
+
+
 def _is_stateful(layer: Callable[..., Any]) -> bool:
     return isinstance(layer, StatefulLayer) and layer.is_stateful()
 
 
 def _name(layer: Callable[..., Any]) -> str:
     return getattr(layer, "__name__", type(layer).__name__)
+
+
+def _check_layers(layers: object) -> tuple[Callable[..., Any], ...]:
+    if isinstance(layers, str) or not isinstance(layers, Sequence):
+        raise TypeError(
+            "Sequential: `layers` must be a sequence (list or tuple) of "
+            f"callables, got {type(layers).__name__}."
+        )
+    items: Sequence[object] = layers  # pyright: ignore[reportUnknownVariableType]  # checked above
+    for i, layer in enumerate(items):
+        if not callable(layer):
+            raise TypeError(
+                f"Sequential: `layers[{i}]` must be callable, got {layer!r}."
+            )
+    return cast(tuple[Callable[..., Any], ...], tuple(items))  # each checked callable
+
+
+def _check_index(i: object, length: int) -> None:
+    if isinstance(i, bool) or not isinstance(i, int):
+        raise TypeError(
+            f"Sequential indices must be ints or slices, got {type(i).__name__}."
+        )
+    if not -length <= i < length:
+        raise IndexError(f"Sequential index {i} out of range for {length} layers.")
 
 
 class Sequential(StatefulLayer):
@@ -70,17 +99,7 @@ class Sequential(StatefulLayer):
 
     def __init__(self, layers: Sequence[Callable[..., Any]]) -> None:
         """`layers`: the callables to chain, e.g. modules or `Lambda`s."""
-        if isinstance(layers, str) or not isinstance(layers, Sequence):
-            raise TypeError(
-                "Sequential: `layers` must be a sequence (list or tuple) of "
-                f"callables, got {type(layers).__name__}."
-            )
-        for i, layer in enumerate(layers):
-            if not callable(layer):
-                raise TypeError(
-                    f"Sequential: `layers[{i}]` must be callable, got {layer!r}."
-                )
-        self.layers = tuple(layers)
+        self.layers = _check_layers(layers)
 
     def is_stateful(self) -> bool:
         """True if any of the layers is stateful."""
@@ -115,7 +134,7 @@ class Sequential(StatefulLayer):
                         "from `eqx.nn.make_with_state`."
                     )
                 x, state = layer(x, state, key=layer_key)
-            elif _accepts_key(layer):
+            elif accepts_key(layer):
                 x = layer(x, key=layer_key)
             else:
                 x = layer(x)
@@ -131,14 +150,7 @@ class Sequential(StatefulLayer):
         """`seq[i]` is layer `i`; `seq[a:b]` is a `Sequential` of those layers."""
         if isinstance(i, slice):
             return Sequential(self.layers[i])
-        if isinstance(i, bool) or not isinstance(i, int):
-            raise TypeError(
-                f"Sequential indices must be ints or slices, got {type(i).__name__}."
-            )
-        if not -len(self.layers) <= i < len(self.layers):
-            raise IndexError(
-                f"Sequential index {i} out of range for {len(self.layers)} layers."
-            )
+        _check_index(i, len(self.layers))
         return self.layers[i]
 
     def __len__(self) -> int:

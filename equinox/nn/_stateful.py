@@ -9,7 +9,7 @@ mutated, so everything works under `jax.jit`, `jax.vmap` and `jax.grad`.
 
 import itertools
 from collections.abc import Callable
-from typing import Any, Generic, ParamSpec, TypeVar
+from typing import Any, Generic, ParamSpec, TypeVar, cast
 
 import jax
 import jax.tree_util as jtu
@@ -115,11 +115,10 @@ class State(Module):
             values[index.marker] = index.init
         self.values = values
 
-    def _lookup(self, method: str, index: StateIndex[Any]) -> Any:
+    def _lookup(self, method: str, index: object) -> Any:
         if not isinstance(index, StateIndex):
             raise TypeError(
-                f"State.{method}: expected a StateIndex, got "
-                f"{type(index).__name__}."
+                f"State.{method}: expected a StateIndex, got {type(index).__name__}."
             )
         if index.marker not in self.values:
             raise KeyError(
@@ -151,15 +150,15 @@ class State(Module):
     def substate(self, pytree: Any) -> "State":
         """The part of this State used by the `StateIndex`es inside `pytree`."""
         return _make_state(
-            {index.marker: self._lookup("substate", index) for index in _indices(pytree)}
+            {
+                index.marker: self._lookup("substate", index)
+                for index in _indices(pytree)
+            }
         )
 
     def update(self, substate: "State") -> "State":
         """A copy of this State with the entries of `substate` written into it."""
-        if not isinstance(substate, State):
-            raise TypeError(
-                f"State.update: expected a State, got {type(substate).__name__}."
-            )
+        _check_state(substate)
         unknown = sorted(set(substate.values) - set(self.values))
         if unknown:
             raise KeyError(
@@ -169,18 +168,29 @@ class State(Module):
         return _make_state({**self.values, **substate.values})
 
 
+def _check_state(substate: object) -> None:
+    if not isinstance(substate, State):
+        raise TypeError(
+            f"State.update: expected a State, got {type(substate).__name__}."
+        )
+
+
 def _make_state(values: dict[int, Any]) -> State:
     # Skips `State.__init__` (which builds from a model), as unflattening does.
     state = object.__new__(State)
-    state.__dict__["values"] = values
+    object.__setattr__(state, "values", values)
     return state
 
 
 def _deleted_copy(index: StateIndex[_V]) -> StateIndex[_V]:
-    copy = object.__new__(StateIndex)
-    copy.__dict__.update(marker=index.marker, init=None, init_deleted=True)
-    result: StateIndex[_V] = copy
-    return result
+    copy = cast("StateIndex[_V]", object.__new__(StateIndex))
+    for name, value in (
+        ("marker", index.marker),
+        ("init", None),
+        ("init_deleted", True),
+    ):
+        object.__setattr__(copy, name, value)
+    return copy
 
 
 def delete_init_state(model: _M) -> _M:
@@ -189,11 +199,11 @@ def delete_init_state(model: _M) -> _M:
     The initial values are only needed to build a `State`; dropping them frees
     their memory and keeps them out of gradients and optimiser updates.
     """
-    result: _M = jtu.tree_map(
-        lambda node: _deleted_copy(node) if _is_index(node) else node,
-        model,
-        is_leaf=_is_index,
-    )
+
+    def strip(node: Any) -> Any:
+        return _deleted_copy(cast(StateIndex[Any], node)) if _is_index(node) else node
+
+    result: _M = jtu.tree_map(strip, model, is_leaf=_is_index)
     return result
 
 

@@ -1,0 +1,100 @@
+"""Cost of the built-in run-time type checks, as ratios measured in one run.
+
+1. Constructing a two-field module annotated with `jax.Array`, checks on,
+   against a plain dataclass with the same fields (target: <= 8x).
+2. Constructing a module with jaxtyping-annotated fields, checks on, against
+   the same module with `typecheck=False` decorated with
+   `jaxtyping.jaxtyped(typechecker=beartype)`, the usual opt-in approach
+   (target: <= 1x).
+3. Calling a Linear-like `__call__` eagerly, checks on against off (reported).
+
+Run: `python benchmarks/typecheck_overhead.py`.
+"""
+
+import dataclasses
+import timeit
+from collections.abc import Callable
+
+import jax
+import jax.numpy as jnp
+from beartype import beartype
+from jaxtyping import Array, Float, jaxtyped
+
+import equinox as eqx
+
+
+@dataclasses.dataclass
+class PlainPair:
+    a: jax.Array
+    b: jax.Array
+
+
+class CheckedPair(eqx.Module):
+    a: jax.Array
+    b: jax.Array
+
+
+class UncheckedPair(eqx.Module, typecheck=False):
+    a: jax.Array
+    b: jax.Array
+
+
+class CheckedLinear(eqx.Module):
+    weight: Float[Array, "out in"]
+    bias: Float[Array, "out"]
+
+    def __call__(self, x: Float[Array, "in"]) -> Float[Array, "out"]:
+        return self.weight @ x + self.bias
+
+
+class UncheckedLinear(eqx.Module, typecheck=False):
+    weight: Float[Array, "out in"]
+    bias: Float[Array, "out"]
+
+    def __call__(self, x: Float[Array, "in"]) -> Float[Array, "out"]:
+        return self.weight @ x + self.bias
+
+
+@jaxtyped(typechecker=beartype)
+class JaxtypedLinear(eqx.Module, typecheck=False):
+    weight: Float[Array, "out in"]
+    bias: Float[Array, "out"]
+
+
+def _seconds_per_call(fn: Callable[[], object], number: int) -> float:
+    """Best of several repeats (the least disturbed by other processes)."""
+    fn()
+    return min(timeit.repeat(fn, number=number, repeat=7)) / number
+
+
+def _report(label: str, checked: float, baseline: float, target: str) -> None:
+    print(
+        f"{label}: {checked * 1e6:.2f} us vs {baseline * 1e6:.2f} us "
+        f"-> ratio {checked / baseline:.2f}x ({target})"
+    )
+
+
+def main() -> None:
+    a, b = jnp.ones((3,)), jnp.ones((3,))
+    weight, bias, x = jnp.ones((4, 3)), jnp.ones((4,)), jnp.ones((3,))
+    print(f"jax {jax.__version__}, backend {jax.default_backend()}")
+
+    plain = _seconds_per_call(lambda: PlainPair(a, b), 20000)
+    checked_pair = _seconds_per_call(lambda: CheckedPair(a, b), 20000)
+    unchecked_pair = _seconds_per_call(lambda: UncheckedPair(a, b), 20000)
+    _report("jax.Array module, checks on / dataclass", checked_pair, plain, "<= 8x")
+    _report("jax.Array module, checks off / dataclass", unchecked_pair, plain, "info")
+
+    ours = _seconds_per_call(lambda: CheckedLinear(weight, bias), 5000)
+    theirs = _seconds_per_call(lambda: JaxtypedLinear(weight, bias), 5000)
+    _report("jaxtyping fields, checks on / jaxtyped(beartype)", ours, theirs, "<= 1x")
+
+    on = CheckedLinear(weight, bias)
+    off = UncheckedLinear(weight, bias)
+    call_on = _seconds_per_call(lambda: on(x).block_until_ready(), 2000)
+    call_off = _seconds_per_call(lambda: off(x).block_until_ready(), 2000)
+    _report("eager __call__, checks on / off", call_on, call_off, "reported")
+
+
+if __name__ == "__main__":
+    main()

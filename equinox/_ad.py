@@ -1,0 +1,432 @@
+"""Filtered automatic differentiation: derivatives with respect to the
+floating-point arrays of a pytree; every other leaf is held fixed.
+
+Non-differentiated leaves come back as `None` in gradients and tangents, so a
+gradient has the structure (and the type) of what it differentiates.
+"""
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import (
+    Any,
+    Concatenate,
+    Literal,
+    ParamSpec,
+    Protocol,
+    TypeVar,
+    TypeVarTuple,
+    cast,
+    overload,
+)
+
+import jax
+import jax.numpy as jnp
+import jax.tree_util as jtu
+import numpy as np
+
+from . import _jax_typed as jaxt
+from ._leaves import ARRAY_TYPES, PyTree, is_inexact
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+_A = TypeVar("_A")
+_P = ParamSpec("_P")
+_Ts = TypeVarTuple("_Ts")
+
+_flatten = jtu.tree_flatten
+
+
+class _Split:
+    """A pytree cut into its differentiable leaves and the rest."""
+
+    __slots__ = ("diff", "leaves", "mask", "treedef")
+
+    def __init__(self, tree: Any) -> None:
+        leaves, self.treedef = _flatten(tree)
+        self.leaves: list[Any] = leaves
+        self.mask = [is_inexact(leaf) for leaf in leaves]
+        self.diff = [leaf for leaf, m in zip(leaves, self.mask, strict=True) if m]
+
+    def rebuild(self, diff: Sequence[Any]) -> Any:
+        """The tree with `diff` in place of the differentiable leaves."""
+        it = iter(diff)
+        return self.treedef.unflatten(
+            [
+                next(it) if m else leaf
+                for leaf, m in zip(self.leaves, self.mask, strict=True)
+            ]
+        )
+
+    def rebuild_or_none(self, diff: Sequence[Any]) -> Any:
+        """The tree with `diff` at the differentiable leaves, None elsewhere."""
+        it = iter(diff)
+        return self.treedef.unflatten([next(it) if m else None for m in self.mask])
+
+
+class _Output:
+    """A function output cut into array leaves (returned through JAX) and
+    static leaves (kept here)."""
+
+    def __init__(self) -> None:
+        self.treedef: Any = None
+        self.static: list[Any] = []
+
+    def split(self, out: Any) -> list[Any]:
+        leaves, self.treedef = _flatten(out)
+        arrays: list[Any] = []
+        self.static = []
+        for leaf in leaves:
+            if isinstance(leaf, ARRAY_TYPES):
+                arrays.append(leaf)
+                self.static.append(None)
+            else:
+                self.static.append(leaf)
+        return arrays
+
+    def rebuild(self, arrays: Sequence[Any]) -> Any:
+        it = iter(arrays)
+        return self.treedef.unflatten(
+            [next(it) if leaf is None else leaf for leaf in self.static]
+        )
+
+    def rebuild_with(self, arrays: Sequence[Any], fill: Any) -> Any:
+        """Like `rebuild`, with `fill` in place of each static leaf."""
+        it = iter(arrays)
+        return self.treedef.unflatten(
+            [next(it) if leaf is None else fill for leaf in self.static]
+        )
+
+
+def _split_aux(out: Any, who: str) -> tuple[Any, Any]:
+    """`(main, aux)` from the output of a `has_aux=True` function."""
+    if isinstance(out, tuple):
+        pair = cast("tuple[object, ...]", out)
+        if len(pair) == 2:
+            return pair[0], pair[1]
+    raise TypeError(
+        f"{who}(..., has_aux=True): the function must return a pair "
+        f"(output, aux); got {type(cast(object, out)).__name__}."
+    )
+
+
+def _scalar_check(fun: Callable[..., Any], value: Any) -> None:
+    if not isinstance(value, ARRAY_TYPES) or jnp.shape(value) != ():
+        name = getattr(fun, "__qualname__", repr(fun))
+        shape = getattr(value, "shape", None)
+        kind = type(cast(object, value)).__name__
+        what = f"an array of shape {shape}" if shape is not None else f"a {kind}"
+        raise TypeError(
+            f"filter_grad/filter_value_and_grad({name}): the function must return "
+            f"a scalar array (with has_aux=True, a pair (scalar, aux)); got {what}."
+        )
+
+
+def _value_and_grad(
+    fun: Callable[..., Any], has_aux: bool, x: Any, args: Any, kwargs: Any
+) -> tuple[Any, Any]:
+    split = _Split(x)
+
+    def differentiable(diff: list[Any]) -> Any:
+        out = fun(split.rebuild(diff), *args, **kwargs)
+        _scalar_check(fun, _split_aux(out, "filter_grad")[0] if has_aux else out)
+        return out
+
+    value, grads = jaxt.value_and_grad(differentiable, has_aux=has_aux)(split.diff)
+    return value, split.rebuild_or_none(grads)
+
+
+@overload
+def filter_value_and_grad(
+    fun: Callable[Concatenate[_T, _P], _R], /, *, has_aux: Literal[False] = False
+) -> Callable[Concatenate[_T, _P], tuple[_R, _T]]: ...
+@overload
+def filter_value_and_grad(
+    fun: Callable[Concatenate[_T, _P], tuple[_R, _A]], /, *, has_aux: Literal[True]
+) -> Callable[Concatenate[_T, _P], tuple[tuple[_R, _A], _T]]: ...
+@overload
+def filter_value_and_grad(
+    fun: None = None, /, *, has_aux: Literal[False] = False
+) -> "_ValueAndGradDecorator": ...
+@overload
+def filter_value_and_grad(
+    fun: None = None, /, *, has_aux: Literal[True]
+) -> "_ValueAndGradAuxDecorator": ...
+def filter_value_and_grad(
+    fun: Callable[..., Any] | None = None, /, *, has_aux: bool = False
+) -> Any:
+    """`(value, grads)` of `fun` with respect to the floating-point arrays of
+    its first argument; `grads` has the first argument's structure and type,
+    with `None` at every other leaf. With `has_aux=True`, `fun` returns
+    `(value, aux)` and the result is `((value, aux), grads)`."""
+    if fun is None:
+        return functools.partial(_make_value_and_grad, has_aux=has_aux)
+    return _make_value_and_grad(fun, has_aux=has_aux)
+
+
+def _make_value_and_grad(fun: Callable[..., Any], has_aux: bool) -> Callable[..., Any]:
+    def value_and_grad(x: Any, /, *args: Any, **kwargs: Any) -> Any:
+        return _value_and_grad(fun, has_aux, x, args, kwargs)
+
+    return _wraps(value_and_grad, fun)
+
+
+@overload
+def filter_grad(
+    fun: Callable[Concatenate[_T, _P], Any], /, *, has_aux: Literal[False] = False
+) -> Callable[Concatenate[_T, _P], _T]: ...
+@overload
+def filter_grad(
+    fun: Callable[Concatenate[_T, _P], tuple[Any, _A]], /, *, has_aux: Literal[True]
+) -> Callable[Concatenate[_T, _P], tuple[_T, _A]]: ...
+@overload
+def filter_grad(
+    fun: None = None, /, *, has_aux: Literal[False] = False
+) -> "_GradDecorator": ...
+@overload
+def filter_grad(
+    fun: None = None, /, *, has_aux: Literal[True]
+) -> "_GradAuxDecorator": ...
+def filter_grad(
+    fun: Callable[..., Any] | None = None, /, *, has_aux: bool = False
+) -> Any:
+    """Gradient of the scalar `fun` with respect to the floating-point arrays
+    of its first argument. The result has the first argument's structure and
+    type, with `None` at every leaf that is not a floating-point array. With
+    `has_aux=True`, `fun` returns `(value, aux)` and the result is
+    `(grads, aux)`."""
+    if fun is None:
+        return functools.partial(_make_grad, has_aux=has_aux)
+    return _make_grad(fun, has_aux=has_aux)
+
+
+def _make_grad(fun: Callable[..., Any], has_aux: bool) -> Callable[..., Any]:
+    def grad(x: Any, /, *args: Any, **kwargs: Any) -> Any:
+        (value, grads) = _value_and_grad(fun, has_aux, x, args, kwargs)
+        if has_aux:
+            return grads, value[1]
+        return grads
+
+    return _wraps(grad, fun)
+
+
+def _wraps(wrapper: Callable[..., Any], fun: Callable[..., Any]) -> Callable[..., Any]:
+    for attr in ("__name__", "__qualname__", "__doc__", "__module__"):
+        try:
+            setattr(wrapper, attr, getattr(fun, attr))
+        except AttributeError:
+            pass
+    wrapper.__wrapped__ = fun  # type: ignore[attr-defined]  # like functools.wraps
+    return wrapper
+
+
+# Decorator-factory return types: generic callables, as protocols.
+
+
+class _GradDecorator(Protocol):
+    def __call__(
+        self, fun: Callable[Concatenate[_T, _P], Any], /
+    ) -> Callable[Concatenate[_T, _P], _T]: ...
+
+
+class _GradAuxDecorator(Protocol):
+    def __call__(
+        self, fun: Callable[Concatenate[_T, _P], tuple[Any, _A]], /
+    ) -> Callable[Concatenate[_T, _P], tuple[_T, _A]]: ...
+
+
+class _ValueAndGradDecorator(Protocol):
+    def __call__(
+        self, fun: Callable[Concatenate[_T, _P], _R], /
+    ) -> Callable[Concatenate[_T, _P], tuple[_R, _T]]: ...
+
+
+class _ValueAndGradAuxDecorator(Protocol):
+    def __call__(
+        self, fun: Callable[Concatenate[_T, _P], tuple[_R, _A]], /
+    ) -> Callable[Concatenate[_T, _P], tuple[tuple[_R, _A], _T]]: ...
+
+
+# ---------------------------------------------------------------- jvp / vjp
+
+
+def _zero_cotangent(leaf: Any) -> Any:
+    """A zero cotangent for an output leaf (float0 for integer outputs)."""
+    if is_inexact(leaf):
+        return jnp.zeros(jnp.shape(leaf), leaf.dtype)
+    return np.zeros(jnp.shape(leaf), dtype=jax.dtypes.float0)
+
+
+def filter_jvp(
+    fn: Callable[..., _R],
+    primals: Sequence[Any],
+    tangents: Sequence[Any],
+    **kwargs: Any,
+) -> tuple[_R, _R]:
+    """Jacobian-vector product of `fn(*primals, **kwargs)`.
+
+    Floating-point arrays (and Python floats) in `primals` are differentiated;
+    `tangents` has the structure of `primals` with a tangent, or `None` for
+    zero, at each of them and `None` everywhere else. Returns
+    `(primals_out, tangents_out)`; `tangents_out` has `None` at every output
+    leaf that is not a floating-point array. Keyword arguments are not
+    differentiated.
+    """
+    if not isinstance(primals, tuple | list) or not isinstance(tangents, tuple | list):
+        raise TypeError(
+            "filter_jvp(fn, primals, tangents): primals and tangents must be "
+            f"tuples or lists of arguments; got {type(primals).__name__} and "
+            f"{type(tangents).__name__}."
+        )
+    primals_t = tuple(primals)
+    leaves, treedef = _flatten(primals_t)
+    try:
+        tangent_subtrees = treedef.flatten_up_to(tuple(tangents))
+    except (ValueError, TypeError) as e:
+        raise ValueError(
+            "filter_jvp: tangents must have the structure of primals (with None "
+            f"for leaves that are not differentiated): {e}"
+        ) from None
+    mask = [is_inexact(leaf) or isinstance(leaf, float) for leaf in leaves]
+    diff = [jnp.asarray(leaf) for leaf, m in zip(leaves, mask, strict=True) if m]
+    diff_tangents: list[Any] = []
+    for i, (leaf, m, t) in enumerate(zip(leaves, mask, tangent_subtrees, strict=True)):
+        if not m:
+            if t is not None:
+                raise ValueError(
+                    f"filter_jvp: a tangent was given for primal leaf {i}, which is "
+                    f"not a floating-point array (it is {type(leaf).__name__}); "
+                    "use None there."
+                )
+            continue
+        primal = jnp.asarray(leaf)
+        if t is None:
+            diff_tangents.append(jnp.zeros_like(primal))
+            continue
+        tangent = jnp.asarray(t)
+        if tangent.shape != primal.shape:
+            raise ValueError(
+                f"filter_jvp: the tangent for primal leaf {i} has shape "
+                f"{tangent.shape}, but the primal has shape {primal.shape}."
+            )
+        diff_tangents.append(tangent.astype(primal.dtype))
+    output = _Output()
+
+    def differentiable(diff_leaves: list[Any]) -> list[Any]:
+        it = iter(diff_leaves)
+        full = [next(it) if m else leaf for leaf, m in zip(leaves, mask, strict=True)]
+        return output.split(fn(*treedef.unflatten(full), **kwargs))
+
+    out, tangents_out = jaxt.jvp(differentiable, (diff,), (diff_tangents,))
+    tangents_out = [
+        t if is_inexact(o) else None for o, t in zip(out, tangents_out, strict=True)
+    ]
+    return output.rebuild(out), output.rebuild_with(tangents_out, None)
+
+
+@overload
+def filter_vjp(
+    fun: Callable[[*_Ts], _R], /, *primals: *_Ts, has_aux: Literal[False] = False
+) -> tuple[_R, Callable[[_R], tuple[*_Ts]]]: ...
+@overload
+def filter_vjp(
+    fun: Callable[[*_Ts], tuple[_R, _A]], /, *primals: *_Ts, has_aux: Literal[True]
+) -> tuple[_R, Callable[[_R], tuple[*_Ts]], _A]: ...
+def filter_vjp(  # type: ignore[misc]  # mypy cannot match *Ts overloads to an Any implementation
+    fun: Callable[..., Any], /, *primals: Any, has_aux: bool = False
+) -> Any:
+    """Vector-Jacobian product: returns `(out, vjp_fn)` (or `(out, vjp_fn, aux)`
+    with `has_aux=True`). `vjp_fn(cotangent)` takes a cotangent with the
+    structure of `out` (`None` at leaves that are not floating-point arrays)
+    and returns a tuple, one entry per primal, with the cotangents of their
+    floating-point arrays and `None` at every other leaf."""
+    split = _Split(primals)
+    output = _Output()
+
+    def differentiable(diff: list[Any]) -> Any:
+        out = fun(*split.rebuild(diff))
+        if has_aux:
+            main, aux = _split_aux(out, "filter_vjp")
+            return output.split(main), aux
+        return output.split(out)
+
+    result: tuple[Any, ...] = jaxt.vjp(differentiable, split.diff, has_aux=has_aux)
+    out_arrays: list[Any] = result[0]
+    pullback: Callable[[list[Any]], tuple[list[Any]]] = result[1]
+
+    def vjp_fn(cotangent: Any) -> tuple[Any, ...]:
+        try:
+            ct_leaves = output.treedef.flatten_up_to(cotangent)
+        except (ValueError, TypeError) as e:
+            raise ValueError(
+                "filter_vjp: the cotangent must have the structure of the "
+                f"output (None where there is no cotangent): {e}"
+            ) from None
+        cts: list[Any] = []
+        it = iter(out_arrays)
+        for ct, static in zip(ct_leaves, output.static, strict=True):
+            if static is not None:
+                continue
+            out_leaf = next(it)
+            if ct is None or not is_inexact(out_leaf):
+                cts.append(_zero_cotangent(out_leaf))
+            else:
+                cts.append(ct)
+        (grads,) = pullback(cts)
+        return tuple(split.rebuild_or_none(grads))
+
+    out = output.rebuild(out_arrays)
+    if has_aux:
+        return out, vjp_fn, result[2]
+    return out, vjp_fn
+
+
+# -------------------------------------------------------------- Jacobians
+
+
+def _jacobian(
+    jac: Callable[..., Any], fun: Callable[..., Any], has_aux: bool
+) -> Callable[..., Any]:
+    def jacobian(x: Any, /, *args: Any, **kwargs: Any) -> Any:
+        split = _Split(x)
+        output = _Output()
+
+        def differentiable(diff: list[Any]) -> Any:
+            out = fun(split.rebuild(diff), *args, **kwargs)
+            if has_aux:
+                main, aux = _split_aux(out, "filter_jacfwd/filter_jacrev")
+                return output.split(main), aux
+            return output.split(out)
+
+        result = jac(differentiable, has_aux=has_aux)(split.diff)
+        rows = result[0] if has_aux else result
+        # One row per array output, holding a Jacobian per differentiable input.
+        jacobian = output.rebuild_with([split.rebuild_or_none(r) for r in rows], None)
+        return (jacobian, result[1]) if has_aux else jacobian
+
+    return _wraps(jacobian, fun)
+
+
+def filter_jacfwd(
+    fun: Callable[Concatenate[_T, _P], Any], has_aux: bool = False
+) -> Callable[Concatenate[_T, _P], PyTree]:
+    """Jacobian of `fun` (forward mode) with respect to the floating-point
+    arrays of its first argument. The result has the output's structure; each
+    output leaf holds a pytree with the first argument's structure (`None`
+    where nothing is differentiated). With `has_aux`, `(jacobian, aux)`."""
+    return _jacobian(jaxt.jacfwd, fun, has_aux)
+
+
+def filter_jacrev(
+    fun: Callable[Concatenate[_T, _P], Any], has_aux: bool = False
+) -> Callable[Concatenate[_T, _P], PyTree]:
+    """As `filter_jacfwd`, in reverse mode."""
+    return _jacobian(jaxt.jacrev, fun, has_aux)
+
+
+def filter_hessian(
+    fun: Callable[Concatenate[_T, _P], Any], has_aux: bool = False
+) -> Callable[Concatenate[_T, _P], PyTree]:
+    """Hessian of the scalar `fun` with respect to the floating-point arrays
+    of its first argument (`filter_jacfwd(filter_jacrev(fun))`)."""
+    inner = filter_jacrev(fun, has_aux=has_aux)
+    return filter_jacfwd(inner, has_aux=has_aux)

@@ -1,0 +1,63 @@
+"""Attribute hook: modules are frozen once `__init__` returns.
+
+`self.x = ...` is allowed inside the `__init__` / `__post_init__` of a Module
+(also in a closure defined there); any other assignment to an attribute of a
+module instance is reported as `eqx-frozen`.
+"""
+
+from mypy.nodes import FuncDef, MemberExpr, NameExpr, TypeInfo, Var
+from mypy.plugin import AttributeContext
+from mypy.types import Instance, Type, get_proper_type
+
+from ._codes import FROZEN
+from ._names import INIT_METHODS
+from ._semanal import is_module_info
+
+
+def _enclosing_method(ctx: AttributeContext) -> tuple[FuncDef, TypeInfo] | None:
+    """The innermost function of the current scope that is a method, and its
+    class."""
+    scope = getattr(ctx.api, "scope", None)
+    stack: list[object] = list(getattr(scope, "stack", ()))
+    for index in range(len(stack) - 1, 0, -1):
+        item = stack[index]
+        owner = stack[index - 1]
+        if isinstance(item, FuncDef) and isinstance(owner, TypeInfo):
+            return item, owner
+    return None
+
+
+def _assigns_own_self(ctx: AttributeContext, method: FuncDef) -> bool:
+    """Whether the target is `self.<name>` with `self` the method's first arg."""
+    target = ctx.context
+    if not isinstance(target, MemberExpr) or not isinstance(target.expr, NameExpr):
+        return False
+    if not method.arguments or method.is_static:
+        return False
+    return target.expr.name == method.arguments[0].variable.name
+
+
+def check_assignment(ctx: AttributeContext, name: str) -> Type:
+    if not ctx.is_lvalue:
+        return ctx.default_attr_type
+    owner = get_proper_type(ctx.type)
+    if not isinstance(owner, Instance) or not is_module_info(owner.type):
+        return ctx.default_attr_type
+    sym = owner.type.get(name)
+    if sym is None or not isinstance(sym.node, Var) or sym.node.is_classvar:
+        return ctx.default_attr_type  # mypy reports class variables itself
+    found = _enclosing_method(ctx)
+    in_init = (
+        found is not None
+        and found[0].name in INIT_METHODS
+        and is_module_info(found[1])
+        and _assigns_own_self(ctx, found[0])
+    )
+    if not in_init:
+        ctx.api.fail(
+            f'Cannot assign to field "{name}" of module "{owner.type.name}": modules '
+            "are frozen after __init__; use eqx.tree_at to build an updated copy",
+            ctx.context,
+            code=FROZEN,
+        )
+    return ctx.default_attr_type

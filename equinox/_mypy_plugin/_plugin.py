@@ -1,0 +1,238 @@
+"""The plugin class: Module semantics here, shape checking delegated.
+
+Every hook first asks the equinox logic, then the shape plugin
+(`equinox._mypy_shapes.ShapePlugin`, optional): when only one of them has a
+hook it is used as is; when both have one they are chained (ours first, then
+theirs on our result).
+"""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from mypy.nodes import MypyFile, SymbolTableNode, TypeInfo
+from mypy.options import Options
+from mypy.plugin import (
+    AnalyzeTypeContext,
+    AttributeContext,
+    ClassDefContext,
+    DynamicClassDefContext,
+    FunctionContext,
+    FunctionSigContext,
+    MethodContext,
+    MethodSigContext,
+    Plugin,
+    ReportConfigContext,
+)
+from mypy.types import FunctionLike, Type
+
+from ._construct import module_call_signature
+from ._frozen import check_assignment
+from ._semanal import analyze_module_class, is_module_info
+
+_Ctx = TypeVar("_Ctx")
+_R = TypeVar("_R")
+
+
+def _load_shape_plugin(options: Options) -> Plugin | None:
+    try:
+        from equinox._mypy_shapes import ShapePlugin  # type: ignore[attr-defined,unused-ignore]  # written concurrently; optional
+    except ImportError:
+        return None
+    shapes: Plugin = ShapePlugin(options)
+    return shapes
+
+
+def _chain_type_hooks(
+    first: Callable[[Any], Type], second: Callable[[Any], Type], field: str
+) -> Callable[[Any], Type]:
+    """Run `first`, then `second` with its result as the default."""
+
+    def chained(ctx: Any) -> Type:
+        return second(ctx._replace(**{field: first(ctx)}))
+
+    return chained
+
+
+def _chain_signature_hooks(
+    first: Callable[[Any], FunctionLike], second: Callable[[Any], FunctionLike]
+) -> Callable[[Any], FunctionLike]:
+    def chained(ctx: Any) -> FunctionLike:
+        signature = first(ctx)
+        if not isinstance(signature, type(ctx.default_signature)):
+            return signature  # an overload cannot be fed back as a default
+        return second(ctx._replace(default_signature=signature))
+
+    return chained
+
+
+def _chain_class_hooks(
+    first: Callable[[_Ctx], None], second: Callable[[_Ctx], None]
+) -> Callable[[_Ctx], None]:
+    def chained(ctx: _Ctx) -> None:
+        first(ctx)
+        second(ctx)
+
+    return chained
+
+
+def _pick(mine: _R | None, theirs: _R | None) -> _R | None:
+    return theirs if mine is None else mine
+
+
+class EquinoxPlugin(Plugin):
+    """mypy plugin for equinox Modules (see the package README)."""
+
+    def __init__(self, options: Options) -> None:
+        super().__init__(options)
+        self._shapes = _load_shape_plugin(options)
+        # fullname -> Module TypeInfo (or None), per run.
+        self._module_infos: dict[str, TypeInfo | None] = {}
+        # class fullname -> is it a Module class, for attribute lookups.
+        self._attribute_owners: dict[str, bool] = {}
+
+    def set_modules(self, modules: dict[str, MypyFile]) -> None:
+        super().set_modules(modules)
+        self._module_infos.clear()
+        self._attribute_owners.clear()
+        if self._shapes is not None:
+            self._shapes.set_modules(modules)
+
+    # -- helpers -----------------------------------------------------------
+
+    def _lookup(self, fullname: str) -> SymbolTableNode | None:
+        try:
+            return self.lookup_fully_qualified(fullname)
+        except Exception:  # a malformed name is "not found", never a crash
+            return None
+
+    def _module_info(self, fullname: str) -> TypeInfo | None:
+        """The TypeInfo of `fullname` when it is a Module class."""
+        if fullname in self._module_infos:
+            return self._module_infos[fullname]
+        sym = self._lookup(fullname)
+        node = sym.node if sym is not None else None
+        info = node if isinstance(node, TypeInfo) and is_module_info(node) else None
+        # Only cache positive answers: a class may not be analysed yet.
+        if info is not None:
+            self._module_infos[fullname] = info
+        return info
+
+    # -- our hooks -----------------------------------------------------------
+
+    def _base_class_hook(self, fullname: str) -> Callable[[ClassDefContext], None] | None:
+        if self._module_info(fullname) is None:
+            return None
+        return analyze_module_class
+
+    def _function_signature_hook(
+        self, fullname: str
+    ) -> Callable[[FunctionSigContext], FunctionLike] | None:
+        info = self._module_info(fullname)
+        if info is None:
+            return None
+
+        def hook(ctx: FunctionSigContext) -> FunctionLike:
+            return module_call_signature(ctx, info, self._lookup)
+
+        return hook
+
+    def _attribute_hook(self, fullname: str) -> Callable[[AttributeContext], Type] | None:
+        owner, _, name = fullname.rpartition(".")
+        known = self._attribute_owners.get(owner)
+        if known is None:
+            sym = self._lookup(owner)
+            if sym is not None and sym.node is not None:
+                node = sym.node
+                known = isinstance(node, TypeInfo) and is_module_info(node)
+                self._attribute_owners[owner] = known
+        if known is False:
+            return None
+        # Unknown owners (e.g. classes local to a function) are checked from
+        # the instance type inside the hook.
+
+        def hook(ctx: AttributeContext) -> Type:
+            return check_assignment(ctx, name)
+
+        return hook
+
+    # -- mypy's interface: ours chained with the shape plugin's ---------------
+
+    def get_base_class_hook(self, fullname: str) -> Callable[[ClassDefContext], None] | None:
+        mine = self._base_class_hook(fullname)
+        theirs = self._shapes.get_base_class_hook(fullname) if self._shapes else None
+        if mine is not None and theirs is not None:
+            return _chain_class_hooks(mine, theirs)
+        return _pick(mine, theirs)
+
+    def get_function_signature_hook(
+        self, fullname: str
+    ) -> Callable[[FunctionSigContext], FunctionLike] | None:
+        mine = self._function_signature_hook(fullname)
+        theirs = (
+            self._shapes.get_function_signature_hook(fullname) if self._shapes else None
+        )
+        if mine is not None and theirs is not None:
+            return _chain_signature_hooks(mine, theirs)
+        return _pick(mine, theirs)
+
+    def get_attribute_hook(self, fullname: str) -> Callable[[AttributeContext], Type] | None:
+        mine = self._attribute_hook(fullname)
+        theirs = self._shapes.get_attribute_hook(fullname) if self._shapes else None
+        if mine is not None and theirs is not None:
+            return _chain_type_hooks(mine, theirs, "default_attr_type")
+        return _pick(mine, theirs)
+
+    def get_type_analyze_hook(
+        self, fullname: str
+    ) -> Callable[[AnalyzeTypeContext], Type] | None:
+        # Type analysis cannot be chained (the hook turns an unbound type into
+        # an analysed one); the plugin has none of its own.
+        return self._shapes.get_type_analyze_hook(fullname) if self._shapes else None
+
+    def get_function_hook(self, fullname: str) -> Callable[[FunctionContext], Type] | None:
+        return self._shapes.get_function_hook(fullname) if self._shapes else None
+
+    def get_method_hook(self, fullname: str) -> Callable[[MethodContext], Type] | None:
+        return self._shapes.get_method_hook(fullname) if self._shapes else None
+
+    def get_method_signature_hook(
+        self, fullname: str
+    ) -> Callable[[MethodSigContext], FunctionLike] | None:
+        return self._shapes.get_method_signature_hook(fullname) if self._shapes else None
+
+    def get_class_attribute_hook(
+        self, fullname: str
+    ) -> Callable[[AttributeContext], Type] | None:
+        return self._shapes.get_class_attribute_hook(fullname) if self._shapes else None
+
+    def get_class_decorator_hook(
+        self, fullname: str
+    ) -> Callable[[ClassDefContext], None] | None:
+        return self._shapes.get_class_decorator_hook(fullname) if self._shapes else None
+
+    def get_class_decorator_hook_2(
+        self, fullname: str
+    ) -> Callable[[ClassDefContext], bool] | None:
+        return self._shapes.get_class_decorator_hook_2(fullname) if self._shapes else None
+
+    def get_metaclass_hook(self, fullname: str) -> Callable[[ClassDefContext], None] | None:
+        return self._shapes.get_metaclass_hook(fullname) if self._shapes else None
+
+    def get_customize_class_mro_hook(
+        self, fullname: str
+    ) -> Callable[[ClassDefContext], None] | None:
+        return (
+            self._shapes.get_customize_class_mro_hook(fullname) if self._shapes else None
+        )
+
+    def get_dynamic_class_hook(
+        self, fullname: str
+    ) -> Callable[[DynamicClassDefContext], None] | None:
+        return self._shapes.get_dynamic_class_hook(fullname) if self._shapes else None
+
+    def get_additional_deps(self, file: MypyFile) -> list[tuple[int, str, int]]:
+        return self._shapes.get_additional_deps(file) if self._shapes else []
+
+    def report_config_data(self, ctx: ReportConfigContext) -> Any:
+        theirs = self._shapes.report_config_data(ctx) if self._shapes else None
+        return {"equinox-plugin": 1, "shapes": theirs}

@@ -1,0 +1,52 @@
+"""Static dtype and shape checking of jaxtyping annotations, as a mypy plugin.
+
+`ShapePlugin` is meant to be chained into equinox's mypy plugin (`equinox.mypy`),
+which forwards each hook here. Error codes: `jaxtyping-dtype`, `jaxtyping-shape`.
+"""
+
+from collections.abc import Callable
+
+from mypy.nodes import MypyFile
+from mypy.plugin import (
+    AnalyzeTypeContext,
+    FunctionContext,
+    MethodContext,
+    Plugin,
+)
+from mypy.types import Type
+
+from ._analyze import analyze_annotated
+from ._calls import check_function_call, check_method_call
+from ._encoding import DTYPE_CODE as DTYPE_CODE
+from ._encoding import SHAPE_CODE as SHAPE_CODE
+from ._postpass import inject_sentinel, is_sentinel, run_sentinel
+
+_ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
+
+
+def _function_hook(ctx: FunctionContext) -> Type:
+    if is_sentinel(ctx):
+        return run_sentinel(ctx)
+    return check_function_call(ctx)
+
+
+class ShapePlugin(Plugin):
+    """Reads `Float[Array, "b c"]` as dtype + shape and checks them at calls,
+    returns and assignments."""
+
+    def get_type_analyze_hook(
+        self, fullname: str
+    ) -> Callable[[AnalyzeTypeContext], Type] | None:
+        return analyze_annotated if fullname in _ANNOTATED else None
+
+    def get_function_hook(
+        self, fullname: str
+    ) -> Callable[[FunctionContext], Type] | None:
+        return _function_hook
+
+    def get_method_hook(self, fullname: str) -> Callable[[MethodContext], Type] | None:
+        return check_method_call
+
+    def get_additional_deps(self, file: MypyFile) -> list[tuple[int, str, int]]:
+        inject_sentinel(file)
+        return []

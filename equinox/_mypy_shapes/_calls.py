@@ -1,0 +1,103 @@
+"""Call-site checks: unify every argument with its parameter in one memo.
+
+Runs as mypy's function/method hook, after mypy has inferred the arguments. The
+callee's declared parameter types come from the type of the callee expression
+(a function, a bound method, or a class whose `__init__` the dataclass
+transform synthesised from the fields).
+"""
+
+from collections.abc import Sequence
+
+from mypy.checker import TypeChecker
+from mypy.nodes import ARG_STAR2, CallExpr, Context, Expression
+from mypy.plugin import CheckerPluginInterface, FunctionContext, MethodContext
+from mypy.types import (
+    CallableType,
+    Instance,
+    TupleType,
+    Type,
+    get_proper_type,
+)
+
+from ._check import check_value
+from ._encoding import ArraySpec, attach, spec_of
+from ._unify import Memo, instantiate
+
+
+def check_function_call(ctx: FunctionContext) -> Type:
+    return _check_call(
+        ctx.api, ctx.context, ctx.args, ctx.arg_types, ctx.default_return_type
+    )
+
+
+def check_method_call(ctx: MethodContext) -> Type:
+    return _check_call(
+        ctx.api, ctx.context, ctx.args, ctx.arg_types, ctx.default_return_type
+    )
+
+
+def _check_call(
+    api: CheckerPluginInterface,
+    context: Context,
+    args: list[list[Expression]],
+    arg_types: list[list[Type]],
+    default: Type,
+) -> Type:
+    if not isinstance(context, CallExpr) or not isinstance(api, TypeChecker):
+        return default
+    callee = get_proper_type(api.lookup_type_or_none(context.callee))
+    if isinstance(callee, Instance):  # a callable object: its __call__
+        call = callee.type.get_method("__call__")
+        callee = None if call is None else get_proper_type(call.type)
+        if isinstance(callee, CallableType) and callee.arg_types:
+            callee = callee.copy_modified(
+                arg_types=callee.arg_types[1:],
+                arg_kinds=callee.arg_kinds[1:],
+                arg_names=callee.arg_names[1:],
+            )
+    if not isinstance(callee, CallableType) or len(callee.arg_types) != len(
+        arg_types
+    ):
+        return default
+    memo = Memo()
+    name = callee.name or "function"
+    for i, (formal, actuals) in enumerate(zip(callee.arg_types, arg_types)):
+        expected = spec_of(formal)
+        if expected is None or callee.arg_kinds[i] == ARG_STAR2:
+            continue
+        param = callee.arg_names[i]
+        who = f'argument "{param}"' if param else f"argument {i + 1}"
+        for expr, actual in zip(args[i], actuals):
+            check_value(
+                api,
+                expected,
+                spec_of(actual),
+                memo,
+                f'{who.capitalize()} to "{_short(name)}"',
+                who,
+                expr,
+            )
+    return _instantiate_return(callee.ret_type, default, memo, api)
+
+
+def _short(name: str) -> str:
+    return name.split(" of ")[0] if " of " in name else name
+
+
+def _instantiate_return(
+    declared: Type, default: Type, memo: Memo, api: TypeChecker
+) -> Type:
+    declared_p, default_p = get_proper_type(declared), get_proper_type(default)
+    if isinstance(declared_p, TupleType) and isinstance(default_p, TupleType):
+        if len(declared_p.items) != len(default_p.items):
+            return default
+        items: Sequence[Type] = [
+            _instantiate_return(d, r, memo, api)
+            for d, r in zip(declared_p.items, default_p.items)
+        ]
+        return default_p.copy_modified(items=list(items))
+    spec = spec_of(declared_p)
+    if spec is None or not isinstance(default_p, Instance):
+        return default
+    shape = None if spec.shape is None else instantiate(spec.shape, memo)
+    return attach(default_p, ArraySpec(spec.dtype, shape), api.str_type())

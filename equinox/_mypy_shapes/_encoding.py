@@ -1,0 +1,80 @@
+"""How a jaxtyping dtype and shape ride on a mypy type.
+
+The annotation stays an ordinary `Instance` of its array class (so every other
+check sees a plain `Array`); the dtype family and shape string are carried as a
+string literal in the instance's `extra_attrs`, which mypy serialises into its
+incremental cache along with the type.
+"""
+
+import dataclasses
+import functools
+
+from mypy.errorcodes import ErrorCode
+from mypy.types import (
+    ExtraAttrs,
+    Instance,
+    LiteralType,
+    ProperType,
+    Type,
+    get_proper_type,
+)
+
+from .._shape_spec import ShapeSpec, ShapeSpecError, format_shape, parse_shape
+
+SHAPE_CODE = ErrorCode(
+    "jaxtyping-shape", "Check jaxtyping array shapes statically", "jaxtyping"
+)
+DTYPE_CODE = ErrorCode(
+    "jaxtyping-dtype", "Check jaxtyping array dtypes statically", "jaxtyping"
+)
+
+_KEY = "__jaxtyping_spec__"
+_SEP = ":"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ArraySpec:
+    """Dtype family (e.g. "Float") and shape (None when not a literal string)."""
+
+    dtype: str
+    shape: ShapeSpec | None
+
+    def shape_text(self) -> str:
+        return "?" if self.shape is None else format_shape(self.shape)
+
+    def __str__(self) -> str:
+        return f'{self.dtype}[..., "{self.shape_text()}"]'
+
+
+def attach(base: Instance, spec: ArraySpec, str_type: Instance) -> Instance:
+    """A copy of `base` that carries `spec`."""
+    shape = "" if spec.shape is None else format_shape(spec.shape)
+    known = "1" if spec.shape is not None else "0"
+    value = f"{spec.dtype}{_SEP}{known}{_SEP}{shape}"
+    new = base.copy_modified()
+    new.extra_attrs = ExtraAttrs({_KEY: LiteralType(value, str_type)}, {_KEY})
+    return new
+
+
+def spec_of(typ: Type | None) -> ArraySpec | None:
+    """The jaxtyping information carried by `typ`, if any."""
+    if typ is None:
+        return None
+    proper: ProperType = get_proper_type(typ)
+    if not isinstance(proper, Instance) or proper.extra_attrs is None:
+        return None
+    literal = proper.extra_attrs.attrs.get(_KEY)
+    if not isinstance(literal, LiteralType) or not isinstance(literal.value, str):
+        return None
+    return _decode(literal.value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _decode(value: str) -> ArraySpec | None:
+    dtype, known, shape = value.split(_SEP, 2)
+    if known == "0":
+        return ArraySpec(dtype, None)
+    try:
+        return ArraySpec(dtype, parse_shape(shape))
+    except ShapeSpecError:
+        return None

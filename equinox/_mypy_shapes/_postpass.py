@@ -1,0 +1,222 @@
+"""Checks of return statements and assignments, after a module is type-checked.
+
+mypy has no plugin hook for `return x` or `y: T = x`. So before semantic
+analysis we append one harmless function whose body is `len("")` to each
+module that imports jaxtyping; when the checker reaches it (the module's last
+function body) the function hook below recognises that exact node and walks
+the module, reading the types mypy inferred for return values and assigned
+values.
+Functions mypy defers to its second pass are not covered.
+"""
+
+from mypy.checker import TypeChecker
+from mypy.nodes import (
+    ARG_POS,
+    AssignmentStmt,
+    Block,
+    CallExpr,
+    ClassDef,
+    Decorator,
+    Expression,
+    ExpressionStmt,
+    ForStmt,
+    FuncDef,
+    IfStmt,
+    Import,
+    ImportAll,
+    ImportFrom,
+    MatchStmt,
+    MISSING_FALLBACK,
+    MemberExpr,
+    MypyFile,
+    NameExpr,
+    OverloadedFuncDef,
+    ReturnStmt,
+    RevealExpr,
+    Statement,
+    StrExpr,
+    TryStmt,
+    Var,
+    WhileStmt,
+    WithStmt,
+)
+from mypy.plugin import FunctionContext
+from mypy.types import (
+    CallableType,
+    Instance,
+    TupleType,
+    Type,
+    UnboundType,
+    get_proper_type,
+)
+
+from ._check import check_value
+from ._encoding import spec_of
+from ._unify import Memo
+
+_SENTINEL_NAME = "__eqx_shapes_check__"
+# The sentinel calls appended so far, by id (the nodes are kept alive here).
+_sentinels: dict[int, CallExpr] = {}
+
+
+def _imports_jaxtyping(file: MypyFile) -> bool:
+    for imp in file.imports:
+        if isinstance(imp, ImportFrom | ImportAll) and imp.id.startswith("jaxtyping"):
+            return True
+        if isinstance(imp, Import) and any(
+            name.startswith("jaxtyping") for name, _ in imp.ids
+        ):
+            return True
+    return False
+
+
+def _installed(path: str) -> bool:
+    """Third-party code is analysed with errors silenced: don't walk it."""
+    return "site-packages" in path or "dist-packages" in path
+
+
+def inject_sentinel(file: MypyFile) -> None:
+    """Append `def __eqx_shapes_check__() -> None: len("")` to the module.
+
+    mypy checks function bodies after all top-level code, in definition order,
+    so a function defined last is checked last.
+    """
+    if file.is_stub or not file.defs or _installed(file.path):
+        return
+    if not _imports_jaxtyping(file):
+        return
+    last = file.defs[-1]
+    line = max(last.end_line or last.line, last.line)
+    call = CallExpr(NameExpr("len"), [StrExpr("")], [ARG_POS], [None])
+    stmt = ExpressionStmt(call)
+    signature = CallableType(
+        [], [], [], UnboundType("None"), Instance(MISSING_FALLBACK, [])
+    )
+    func = FuncDef(_SENTINEL_NAME, [], Block([stmt]), signature)
+    func.unanalyzed_type = signature.copy_modified()
+    for node in (func, func.body, stmt, call, call.callee, call.args[0]):
+        node.set_line(line)
+    file.defs.append(func)
+    _sentinels[id(call)] = call
+
+
+def is_sentinel(ctx: FunctionContext) -> bool:
+    return _sentinels.get(id(ctx.context)) is ctx.context
+
+
+def run_sentinel(ctx: FunctionContext) -> Type:
+    if isinstance(ctx.api, TypeChecker):
+        _walk(ctx.api.tree.defs, ctx.api, None)
+    return ctx.default_return_type
+
+
+def _walk(body: list[Statement], api: TypeChecker, ret: Type | None) -> None:
+    for stmt in body:
+        _visit(stmt, api, ret)
+
+
+def _visit(stmt: Statement, api: TypeChecker, ret: Type | None) -> None:
+    match stmt:
+        case FuncDef():
+            if stmt.name != _SENTINEL_NAME:
+                _visit_func(stmt, api)
+        case Decorator():
+            _visit_func(stmt.func, api)
+        case OverloadedFuncDef():
+            if stmt.impl is not None:
+                _visit(stmt.impl, api, None)
+        case ClassDef():
+            _walk(stmt.defs.body, api, None)
+        case Block():
+            _walk(stmt.body, api, ret)
+        case IfStmt():
+            for block in stmt.body:
+                _walk(block.body, api, ret)
+            if stmt.else_body is not None:
+                _walk(stmt.else_body.body, api, ret)
+        case ForStmt() | WhileStmt():
+            _walk(stmt.body.body, api, ret)
+            if stmt.else_body is not None:
+                _walk(stmt.else_body.body, api, ret)
+        case WithStmt():
+            _walk(stmt.body.body, api, ret)
+        case TryStmt():
+            for block in [stmt.body, *stmt.handlers, stmt.else_body, stmt.finally_body]:
+                if block is not None:
+                    _walk(block.body, api, ret)
+        case MatchStmt():
+            for block in stmt.bodies:
+                _walk(block.body, api, ret)
+        case ReturnStmt():
+            if ret is not None and stmt.expr is not None:
+                _check(api, ret, stmt.expr, "Return value", "the return value")
+        case AssignmentStmt():
+            _visit_assignment(stmt, api)
+            _reveal(stmt.rvalue, api)
+        case ExpressionStmt():
+            _reveal(stmt.expr, api)
+        case _:
+            pass
+
+
+def _reveal(expr: Expression, api: TypeChecker) -> None:
+    """Complete `reveal_type` with the dtype and shape mypy cannot display."""
+    if not isinstance(expr, CallExpr) or not isinstance(expr.analyzed, RevealExpr):
+        return
+    reveal = expr.analyzed
+    if reveal.expr is None:
+        return
+    typ = get_proper_type(api.lookup_type_or_none(reveal.expr))
+    spec = spec_of(typ)
+    if spec is not None and isinstance(typ, Instance):
+        shape = spec.shape_text()
+        api.note(
+            f'Revealed jaxtyping type is {spec.dtype}[{typ.type.name}, "{shape}"]',
+            reveal.expr,
+        )
+
+
+def _visit_func(func: FuncDef, api: TypeChecker) -> None:
+    ret = None
+    if isinstance(func.type, CallableType) and not func.is_generator:
+        ret = func.type.ret_type
+    _walk(func.body.body, api, ret)
+
+
+def _visit_assignment(stmt: AssignmentStmt, api: TypeChecker) -> None:
+    for lvalue in stmt.lvalues:
+        declared: Type | None = None
+        if isinstance(lvalue, NameExpr) and isinstance(lvalue.node, Var):
+            if not lvalue.node.is_inferred:
+                declared = lvalue.node.type
+            name = lvalue.name
+        elif isinstance(lvalue, MemberExpr):
+            declared = api.lookup_type_or_none(lvalue)
+            name = lvalue.name
+        else:
+            continue
+        if declared is not None:
+            what = f'Value assigned to "{name}"'
+            _check(api, declared, stmt.rvalue, what, f'"{name}"')
+
+
+def _check(
+    api: TypeChecker, declared: Type, expr: Expression, what: str, who: str
+) -> None:
+    actual = api.lookup_type_or_none(expr)
+    if actual is None:
+        return
+    want_p, got_p = get_proper_type(declared), get_proper_type(actual)
+    if isinstance(want_p, TupleType) and isinstance(got_p, TupleType):
+        if len(want_p.items) == len(got_p.items):
+            memo = Memo()
+            for i, (w, g) in enumerate(zip(want_p.items, got_p.items)):
+                expected = spec_of(w)
+                if expected is not None:
+                    check_value(
+                        api, expected, spec_of(g), memo, f"{what} item {i}", who, expr
+                    )
+        return
+    expected = spec_of(want_p)
+    if expected is not None:
+        check_value(api, expected, spec_of(got_p), Memo(), what, who, expr)

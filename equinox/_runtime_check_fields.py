@@ -1,0 +1,207 @@
+"""Checking every field of a Module instance once it is constructed.
+
+A `FieldPlan` is computed once per class: each field's annotation resolved and
+compiled to a `HintCheck`, ordered so that fields with symbolic dimensions come
+last. The checker built from it runs all fields inside one jaxtyping memo, so
+dimension names agree across fields.
+"""
+
+import dataclasses
+import inspect
+import sys
+import weakref
+from collections.abc import Callable, Mapping
+from typing import Any, Final, cast
+
+from jaxtyping import AnnotationError
+
+from ._runtime_check_errors import type_check_error
+from ._runtime_check_hints import (
+    NEVER_SEEN,
+    ClassInfo,
+    HintCheck,
+    Unresolved,
+    compile_hint,
+    remember_type,
+    resolve,
+)
+from ._runtime_check_memo import pop_memo, push_memo
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FieldPlan:
+    owner: str
+    checks: tuple[tuple[str, HintCheck], ...]
+    uses_memo: bool
+    # Every annotation could be evaluated (else it may resolve later).
+    complete: bool
+
+
+_plans: Final[weakref.WeakKeyDictionary[type, FieldPlan]] = weakref.WeakKeyDictionary()
+
+
+def _namespaces(cls: type, name: str) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
+    """Globals and locals for evaluating the annotation of field `name`: those
+    of the class that declared it."""
+    for klass in cls.__mro__:
+        if name in inspect.get_annotations(klass):
+            module = sys.modules.get(klass.__module__)
+            return (vars(module) if module is not None else {}), dict(vars(klass))
+    return {}, {}
+
+
+def _compute_plan(cls: type) -> FieldPlan:
+    checks: list[tuple[str, HintCheck]] = []
+    complete = True
+    for f in dataclasses.fields(cast(Any, cls)):
+        hint = resolve(f.type, *_namespaces(cls, f.name))
+        if isinstance(hint, Unresolved):
+            complete = False
+        check = compile_hint(hint)
+        if check is not None:
+            checks.append((f.name, check))
+    checks.sort(key=lambda item: item[1].symbolic)  # stable: symbolic ones last
+    return FieldPlan(
+        owner=cls.__qualname__,
+        checks=tuple(checks),
+        uses_memo=any(check.uses_memo for _, check in checks),
+        complete=complete,
+    )
+
+
+def field_plan(cls: type) -> FieldPlan:
+    """The plan for `cls`, computed on first use after the class was defined
+    (when forward references in its annotations have usually become
+    resolvable); a field whose annotation still cannot be evaluated is skipped.
+    """
+    plan = _plans.get(cls)
+    if plan is None:
+        plan = _plans[cls] = _compute_plan(cls)
+    return plan
+
+
+def _field_error(plan: FieldPlan, obj: object, name: str) -> Exception:
+    values = obj.__dict__
+    passed: list[tuple[str, HintCheck, object]] = []
+    for field_name, check in plan.checks:
+        if field_name == name:
+            return type_check_error(
+                plan.owner,
+                f"field '{name}'",
+                {"self": obj},
+                passed,
+                check,
+                values[name],
+            )
+        passed.append((f"field '{field_name}'", check, values[field_name]))
+    raise AssertionError(f"no check for field {name!r}")
+
+
+def _annotation_error(plan: FieldPlan, name: str, error: AnnotationError) -> Exception:
+    return AnnotationError(f"{plan.owner}: the annotation of field '{name}': {error}")
+
+
+_Fast = tuple[
+    tuple[
+        str,
+        set[type] | frozenset[type],
+        ClassInfo | None,
+        Callable[[object], bool] | None,
+    ],
+    ...,
+]
+
+
+def _checker(plan: FieldPlan) -> Callable[[Any], None]:
+    # `HintCheck.passes`, inlined: this runs on every construction.
+    fast: _Fast = tuple(
+        (name, check.seen_types, check.classinfo, check.predicate)
+        for name, check in plan.checks
+    )
+
+    def check_without_memo(obj: Any) -> None:
+        values = obj.__dict__
+        for name, seen, classinfo, predicate in fast:
+            value = values[name]
+            if type(value) in seen:
+                continue
+            if classinfo is not None:
+                if isinstance(value, classinfo):
+                    remember_type(seen, value)
+                    continue
+            elif predicate is not None and predicate(value):
+                continue
+            raise _field_error(plan, obj, name)
+
+    def check_with_memo(obj: Any) -> None:
+        values = obj.__dict__
+        push_memo({"self": obj})
+        name = ""
+        try:
+            for name, seen, classinfo, predicate in fast:
+                value = values[name]
+                if type(value) in seen:
+                    continue
+                if classinfo is not None:
+                    if isinstance(value, classinfo):
+                        remember_type(seen, value)
+                        continue
+                elif predicate is not None and predicate(value):
+                    continue
+                raise _field_error(plan, obj, name)
+        except AnnotationError as e:
+            raise _annotation_error(plan, name, e) from e
+        finally:
+            pop_memo()
+
+    if plan.uses_memo:
+        return check_with_memo
+    if all(seen is not NEVER_SEEN for _, seen, _, _ in fast):
+        return _type_cache_fast_path(fast, check_without_memo)
+    return check_without_memo
+
+
+def _type_cache_fast_path(
+    fast: _Fast, general: Callable[[Any], None]
+) -> Callable[[Any], None]:
+    """A straight-line check that every field's exact type was seen passing
+    before (the common case after the first construction), falling back to
+    `general`. Generated like dataclasses' `__init__`: a loop costs twice as
+    much, and this runs on every construction."""
+    namespace: dict[str, object] = {"general": general}
+    tests: list[str] = []
+    for index, (name, seen, _, _) in enumerate(fast):
+        namespace[f"name{index}"] = name
+        namespace[f"seen{index}"] = seen
+        tests.append(f"type(values[name{index}]) in seen{index}")
+    source = (
+        "def check(obj):\n"
+        "    values = obj.__dict__\n"
+        f"    if not ({' and '.join(tests)}):\n"
+        "        general(obj)\n"
+    )
+    exec(source, namespace)
+    return cast(Callable[[Any], None], namespace["check"])
+
+
+def _skip(obj: Any) -> None:
+    del obj
+
+
+def make_field_checker(cls: type) -> Callable[[Any], None] | None:
+    """The function checking a freshly constructed instance of `cls`, or None
+    when no field has a checkable annotation."""
+    plan = _compute_plan(cls)
+    if plan.complete:
+        _plans[cls] = plan
+        return _checker(plan) if plan.checks else None
+    checker: Callable[[Any], None] | None = None
+
+    def check_later(obj: Any) -> None:
+        nonlocal checker
+        if checker is None:
+            later = field_plan(cls)
+            checker = _checker(later) if later.checks else _skip
+        checker(obj)
+
+    return check_later

@@ -1,0 +1,266 @@
+"""Checking the arguments and return value of annotated Module methods.
+
+A method whose signature mentions a jaxtyping type is replaced, when its class
+is created, by a wrapper. Each call opens a jaxtyping memo, binds the
+dimensions of the instance's fields that the signature refers to (so `x:
+Float[Array, "in"]` must agree with `weight: Float[Array, "out in"]`), checks
+every annotated argument, calls the method, and checks the return value. Under
+`jax.jit` this is ordinary Python running at trace time on tracers' shapes and
+dtypes: nothing is added to the compiled program.
+"""
+
+import dataclasses
+import functools
+import inspect
+import weakref
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+from jaxtyping import AnnotationError
+
+from ._runtime_check_errors import type_check_error
+from ._runtime_check_fields import field_plan
+from ._runtime_check_hints import HintCheck, Unresolved, compile_hint, resolve
+from ._runtime_check_memo import pop_memo, push_memo
+
+_Item = tuple[str, HintCheck, object]
+# A field to bind: (label, check, field name).
+_Binder = tuple[str, HintCheck, str]
+_Param = tuple[str, HintCheck | None]
+_POSITIONAL: Final = (
+    inspect.Parameter.POSITIONAL_ONLY,
+    inspect.Parameter.POSITIONAL_OR_KEYWORD,
+)
+_KEYWORD: Final = (
+    inspect.Parameter.POSITIONAL_OR_KEYWORD,
+    inspect.Parameter.KEYWORD_ONLY,
+)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _MethodPlan:
+    owner: str
+    # Parameters after `self` that may be passed by position, in order.
+    positional: tuple[_Param, ...]
+    var_positional: _Param | None
+    keyword: Mapping[str, HintCheck | None]
+    var_keyword: _Param | None
+    returns: HintCheck | None
+    dim_names: frozenset[str]
+    uses_memo: bool
+    complete: bool
+    # Per instance class: the fields whose dimensions the signature mentions.
+    field_binders: weakref.WeakKeyDictionary[type, tuple[_Binder, ...]] = (
+        dataclasses.field(default_factory=lambda: _new_binders())
+    )
+
+
+def _new_binders() -> weakref.WeakKeyDictionary[type, tuple[_Binder, ...]]:
+    return weakref.WeakKeyDictionary()
+
+
+def _plan(fn: Callable[..., Any]) -> _MethodPlan | None:
+    """None when `fn` has no `self` parameter to bind."""
+    params = list(inspect.signature(fn).parameters.values())
+    if not params or params[0].kind not in _POSITIONAL:
+        return None
+    globalns: Mapping[str, Any] = getattr(fn, "__globals__", {})
+    complete = True
+
+    def compile_annotation(annotation: object) -> HintCheck | None:
+        nonlocal complete
+        if annotation is inspect.Parameter.empty:
+            return None
+        hint = resolve(annotation, globalns)
+        complete = complete and not isinstance(hint, Unresolved)
+        return compile_hint(hint)
+
+    positional: list[_Param] = []
+    keyword: dict[str, HintCheck | None] = {}
+    var_positional: _Param | None = None
+    var_keyword: _Param | None = None
+    for p in params[1:]:
+        check = compile_annotation(p.annotation)
+        if p.kind in _POSITIONAL:
+            positional.append((p.name, check))
+        if p.kind in _KEYWORD:
+            keyword[p.name] = check
+        if p.kind is inspect.Parameter.VAR_POSITIONAL:
+            var_positional = (p.name, check)
+        if p.kind is inspect.Parameter.VAR_KEYWORD:
+            var_keyword = (p.name, check)
+    returns = compile_annotation(inspect.signature(fn).return_annotation)
+    checks = [c for _, c in positional] + list(keyword.values()) + [returns]
+    checks += [var_positional[1] if var_positional else None]
+    checks += [var_keyword[1] if var_keyword else None]
+    present = [c for c in checks if c is not None]
+    return _MethodPlan(
+        owner=getattr(fn, "__qualname__", repr(fn)),
+        positional=tuple(positional),
+        var_positional=var_positional,
+        keyword=keyword,
+        var_keyword=var_keyword,
+        returns=returns,
+        dim_names=frozenset[str]().union(*(c.dim_names for c in present)),
+        uses_memo=any(c.uses_memo for c in present),
+        complete=complete,
+    )
+
+
+def _choose_binders(
+    plan: _MethodPlan,
+    fields: tuple[tuple[str, HintCheck], ...],
+    values: Mapping[str, object],
+) -> tuple[_Binder, ...]:
+    """Fields to check before the arguments, in field order: each one that
+    binds a dimension the signature mentions and no earlier chosen field binds
+    (for a Linear, `weight` binds both `out` and `in`; `bias` is not needed)."""
+    wanted = set(plan.dim_names)
+    chosen: list[_Binder] = []
+    for name, check in fields:
+        if check.uses_memo and name in values and check.dim_names & wanted:
+            chosen.append((f"field '{name}'", check, name))
+            wanted -= check.dim_names
+    return tuple(chosen)
+
+
+def _field_items(plan: _MethodPlan, instance: object) -> tuple[_Item, ...]:
+    """Checks binding the instance's field dimensions that `plan` refers to."""
+    cls = type(instance)
+    binders = plan.field_binders.get(cls)
+    if binders is None:
+        binders = _choose_binders(plan, field_plan(cls).checks, instance.__dict__)
+        plan.field_binders[cls] = binders
+    values = instance.__dict__
+    return tuple((label, check, values[name]) for label, check, name in binders)
+
+
+def _argument_items(
+    plan: _MethodPlan, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> list[_Item]:
+    """The annotated arguments of one call, symbolic-dimension ones last."""
+    first: list[_Item] = []
+    last: list[_Item] = []
+
+    def add(label: str, check: HintCheck | None, value: object) -> None:
+        if check is not None:
+            (last if check.symbolic else first).append((label, check, value))
+
+    n_positional = len(plan.positional)
+    for index, value in enumerate(args[1:]):
+        if index < n_positional:
+            name, check = plan.positional[index]
+            add(f"argument '{name}'", check, value)
+        elif plan.var_positional is not None:
+            name, check = plan.var_positional
+            add(f"argument '*{name}'[{index - n_positional}]", check, value)
+    for name, value in kwargs.items():
+        if name in plan.keyword:
+            add(f"argument '{name}'", plan.keyword[name], value)
+        elif plan.var_keyword is not None:
+            add(
+                f"argument '{name}' (**{plan.var_keyword[0]})",
+                plan.var_keyword[1],
+                value,
+            )
+    first.extend(last)
+    return first
+
+
+def _bind_fields(items: tuple[_Item, ...]) -> None:
+    # A field that no longer matches its annotation (possible after tree
+    # surgery) binds nothing; construction already reported real mismatches.
+    for _, check, value in items:
+        try:
+            check.passes(value)
+        except AnnotationError:
+            pass
+
+
+def _check_items(
+    plan: _MethodPlan, instance: object, passed: tuple[_Item, ...], items: list[_Item]
+) -> None:
+    for index, (label, check, value) in enumerate(items):
+        try:
+            ok = check.passes(value)
+        except AnnotationError as e:
+            raise AnnotationError(
+                f"{plan.owner}: the annotation of {label}: {e}"
+            ) from e
+        if not ok:
+            raise type_check_error(
+                plan.owner,
+                label,
+                {"self": instance},
+                passed + tuple(items[:index]),
+                check,
+                value,
+            )
+
+
+def _checked_call(
+    plan: _MethodPlan,
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> Any:
+    instance = args[0]
+    push_memo({"self": instance})
+    try:
+        fields = _field_items(plan, instance)
+        _bind_fields(fields)
+        items = _argument_items(plan, args, kwargs)
+        _check_items(plan, instance, fields, items)
+        out = fn(*args, **kwargs)
+        if plan.returns is not None:
+            _check_items(
+                plan,
+                instance,
+                fields + tuple(items),
+                [("return value", plan.returns, out)],
+            )
+        return out
+    finally:
+        pop_memo()
+
+
+def _is_checkable(name: str, value: object) -> bool:
+    public = not name.startswith("_") or name == "__call__"
+    return (
+        public
+        and inspect.isfunction(value)
+        and not inspect.isgeneratorfunction(value)
+        and not inspect.iscoroutinefunction(value)
+        and not inspect.isasyncgenfunction(value)
+        and bool(value.__annotations__)
+    )
+
+
+def checked_method(name: str, fn: object) -> Callable[..., Any] | None:
+    """A wrapper checking calls of method `fn`; None when `fn` needs none
+    (not public, no jaxtyping type in its signature)."""
+    if not _is_checkable(name, fn):
+        return None
+    assert inspect.isfunction(fn)
+    method: Callable[..., Any] = fn
+    eager = _plan(method)
+    if eager is None or (eager.complete and not eager.uses_memo):
+        return None
+    # With annotations not yet resolvable, resolve them at the first call.
+    cell: list[_MethodPlan | None] = [eager if eager.complete else None]
+
+    @functools.wraps(method)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        plan = cell[0]
+        if plan is None:
+            plan = cell[0] = _plan(method) or eager
+        instance: object = args[0] if args else None
+        if (
+            not plan.uses_memo
+            or not args
+            or not getattr(type(instance), "__eqx_typecheck__", True)
+        ):
+            return method(*args, **kwargs)
+        return _checked_call(plan, method, args, kwargs)
+
+    return checked

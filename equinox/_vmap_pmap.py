@@ -1,0 +1,465 @@
+"""`filter_vmap` and `filter_pmap`: map over the array leaves of arbitrary
+pytrees; non-array leaves are passed through unbatched.
+
+`in_axes` / `out_axes` are pytree prefixes whose leaves are an int, `None`, or
+a callable `leaf -> int | None` (such as `if_array(0)`, the default). The
+function's own arrays (a bound method's module, a callable module) are not
+mapped. Keyword arguments use `if_array(0)`.
+"""
+
+import functools
+import threading
+from collections.abc import Callable, Hashable
+from typing import Any, Final, ParamSpec, Protocol, TypeVar, cast, overload
+
+import jax
+import jax.numpy as jnp
+import jax.tree_util as jtu
+
+from . import _jax_typed as jaxt
+from ._leaves import ARRAY_TYPES
+from ._tree_paths import KeyPath, flatten_with_path, path_str
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+_flatten = jtu.tree_flatten
+
+
+class if_array:
+    """An axis spec for `in_axes` / `out_axes`: `axis` for array leaves,
+    `None` (unmapped) for everything else."""
+
+    __slots__ = ("axis",)
+
+    def __init__(self, axis: int) -> None:
+        if not isinstance(axis, int) or isinstance(axis, bool):  # pyright: ignore[reportUnnecessaryIsInstance]  # checked for untyped callers
+            raise TypeError(f"if_array(axis) needs an int axis; got {axis!r}.")
+        self.axis = axis
+
+    def __call__(self, x: object) -> int | None:
+        return self.axis if isinstance(x, ARRAY_TYPES) else None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, if_array) and other.axis == self.axis
+
+    def __hash__(self) -> int:
+        return hash((if_array, self.axis))
+
+    def __repr__(self) -> str:
+        return f"if_array({self.axis})"
+
+
+# The default `in_axes` / `out_axes`: map arrays over their leading axis.
+MAP_ARRAYS: Final = if_array(0)
+
+AxisSpec = int | None | Callable[[Any], int | None]
+
+
+def _is_none(x: object) -> bool:
+    return x is None
+
+
+class _AxisError(Exception):
+    pass
+
+
+def _resolve(spec: Any, leaf: Any) -> int | None:
+    """The axis of one leaf (None for non-arrays, whatever the spec says)."""
+    if not isinstance(leaf, ARRAY_TYPES):
+        return None
+    axis = spec(leaf) if callable(spec) else spec
+    if axis is not None and (not isinstance(axis, int) or isinstance(axis, bool)):
+        raise _AxisError(
+            f"an axis must be an int, None or a callable returning one; got {axis!r}."
+        )
+    if axis is not None:
+        ndim = jnp.ndim(leaf)
+        if not -ndim <= axis < ndim:
+            raise _AxisError(
+                f"axis {axis} is out of range for an array of shape {jnp.shape(leaf)}."
+            )
+    return axis
+
+
+def _axes_for(prefix: Any, tree: Any, what: str) -> list[Any]:
+    """One axis spec per leaf of `tree`, broadcasting the prefix."""
+    spec_leaves, spec_def = _flatten(prefix, is_leaf=_is_none)
+    try:
+        subtrees = spec_def.flatten_up_to(tree)
+    except (ValueError, TypeError) as e:
+        raise ValueError(
+            f"{what} must be an int, None, a callable, or a pytree prefix of the "
+            f"arguments made of those; it does not match the arguments: {e}"
+        ) from None
+    out: list[Any] = []
+    for spec, sub in zip(spec_leaves, subtrees, strict=True):
+        out.extend([spec] * len(jtu.tree_leaves(sub)))
+    return out
+
+
+def _in_specs(in_axes: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
+    if isinstance(in_axes, list):
+        in_axes = tuple(cast("list[object]", in_axes))
+    if isinstance(in_axes, tuple) and len(in_axes) != len(args):  # pyright: ignore[reportUnknownArgumentType]  # any tuple
+        raise ValueError(
+            f"in_axes is a tuple of length {len(in_axes)} but the function was "  # pyright: ignore[reportUnknownArgumentType]  # any tuple
+            f"called with {len(args)} positional arguments; give one entry per "
+            "positional argument (or a single spec for all of them)."
+        )
+    specs = _axes_for(in_axes, args, "in_axes")
+    specs.extend([MAP_ARRAYS] * len(jtu.tree_leaves(kwargs)))
+    return specs
+
+
+class _Call:
+    """One call of a mapped function, cut into mapped arrays, unmapped
+    arrays and static leaves."""
+
+    def __init__(
+        self,
+        fun: Callable[..., Any],
+        in_axes: Any,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> None:
+        fun_leaves = jtu.tree_leaves(fun)
+        leaves, self.treedef = _flatten((fun, args, kwargs))
+        specs = [None] * len(fun_leaves) + _in_specs(in_axes, args, kwargs)
+        self.leaves: list[Any] = leaves
+        self.axes: list[int | None] = []
+        for i, (spec, leaf) in enumerate(zip(specs, leaves, strict=True)):
+            try:
+                self.axes.append(_resolve(spec, leaf))
+            except _AxisError as e:
+                where = _leaf_path((fun, args, kwargs), i)
+                raise ValueError(f"in_axes for {where}: {e}") from None
+        self.dynamic = [leaf for leaf in leaves if isinstance(leaf, ARRAY_TYPES)]
+        self.dynamic_axes = [
+            axis
+            for leaf, axis in zip(leaves, self.axes, strict=True)
+            if isinstance(leaf, ARRAY_TYPES)
+        ]
+        # What a trace needs to rebuild the call: no arrays, so that a cached
+        # pmap does not keep the first call's arguments alive.
+        self.template = [
+            None if isinstance(leaf, ARRAY_TYPES) else leaf for leaf in leaves
+        ]
+
+    def rebuilder(self) -> Callable[[Any], tuple[Callable[..., Any], Any, Any]]:
+        treedef, template = self.treedef, self.template
+
+        def rebuild(dynamic: Any) -> tuple[Callable[..., Any], Any, Any]:
+            it = iter(dynamic)
+            full = [next(it) if leaf is None else leaf for leaf in template]
+            return treedef.unflatten(full)  # type: ignore[no-any-return]  # (fun, args, kwargs)
+
+        return rebuild
+
+
+def _arg_path(path: KeyPath) -> str:
+    index: int = path[0].idx
+    root = ("fun", "args", "kwargs")[index]
+    return root + path_str(tuple(path[1:]))
+
+
+def _leaf_path(tree: Any, i: int) -> str:
+    path = flatten_with_path(tree)[0][i][0]
+    return _arg_path(path)
+
+
+class _Out:
+    """The mapped function's output: mapped arrays (moved to their out axis
+    afterwards), unmapped arrays, static leaves."""
+
+    def __init__(self, out_axes: Any) -> None:
+        self.out_axes = out_axes
+        self.treedef: Any = None
+        self.layout: list[
+            tuple[int, Any]
+        ] = []  # (0 mapped/1 unmapped/2 static, axis or leaf)
+
+    def split(self, out: Any) -> tuple[list[Any], list[Any]]:
+        leaves, self.treedef = _flatten(out)
+        specs = _axes_for(self.out_axes, out, "out_axes")
+        mapped: list[Any] = []
+        unmapped: list[Any] = []
+        self.layout = []
+        for i, (leaf, spec) in enumerate(zip(leaves, specs, strict=True)):
+            if not isinstance(leaf, ARRAY_TYPES):
+                self.layout.append((2, leaf))
+                continue
+            axis = spec(leaf) if callable(spec) else spec
+            if axis is None:
+                self.layout.append((1, None))
+                unmapped.append(leaf)
+            elif isinstance(axis, int):
+                self.layout.append((0, axis))
+                mapped.append(leaf)
+            else:
+                raise TypeError(
+                    f"out_axes for output leaf {i}: an axis must be an int, None "
+                    f"or a callable returning one; got {axis!r}."
+                )
+        return mapped, unmapped
+
+    def rebuild(self, mapped: Any, unmapped: Any) -> Any:
+        mi, ui = iter(mapped), iter(unmapped)
+        full: list[Any] = []
+        for kind, value in self.layout:
+            if kind == 0:
+                leaf = next(mi)
+                full.append(leaf if value == 0 else jnp.moveaxis(leaf, 0, value))
+            elif kind == 1:
+                full.append(next(ui))
+            else:
+                full.append(value)
+        return self.treedef.unflatten(full)
+
+
+def _check_axis_size(call: _Call, axis_size: int | None, name: str) -> None:
+    sizes = {
+        jnp.shape(leaf)[axis]
+        for leaf, axis in zip(call.dynamic, call.dynamic_axes, strict=True)
+        if axis is not None
+    }
+    if axis_size is None and not sizes:
+        raise ValueError(
+            f"{name}: no argument is mapped over (every in_axes is None or "
+            "resolves to None), so the mapped size is unknown; pass axis_size=."
+        )
+    if len(sizes) > 1:
+        detail = ", ".join(
+            f"{path} has size {jnp.shape(leaf)[axis]}"
+            for path, leaf, axis in _mapped_paths(call)
+        )
+        raise ValueError(
+            f"{name}: the mapped axes of the arguments have different sizes: {detail}."
+        )
+
+
+def _mapped_paths(call: _Call) -> list[tuple[str, Any, int]]:
+    with_path = flatten_with_path(call.treedef.unflatten(call.leaves))[0]
+    out: list[tuple[str, Any, int]] = []
+    for (path, leaf), axis in zip(with_path, call.axes, strict=True):
+        if axis is not None:
+            out.append((_arg_path(path), leaf, axis))
+    return out
+
+
+class _VmapDecorator(Protocol):
+    def __call__(self, fun: Callable[_P, _R], /) -> Callable[_P, _R]: ...
+
+
+@overload
+def filter_vmap(
+    fun: Callable[_P, _R],
+    /,
+    *,
+    in_axes: Any = MAP_ARRAYS,
+    out_axes: Any = MAP_ARRAYS,
+    axis_name: Hashable | None = None,
+    axis_size: int | None = None,
+) -> Callable[_P, _R]: ...
+@overload
+def filter_vmap(
+    fun: None = None,
+    /,
+    *,
+    in_axes: Any = MAP_ARRAYS,
+    out_axes: Any = MAP_ARRAYS,
+    axis_name: Hashable | None = None,
+    axis_size: int | None = None,
+) -> _VmapDecorator: ...
+def filter_vmap(
+    fun: Callable[_P, _R] | None = None,
+    /,
+    *,
+    in_axes: Any = MAP_ARRAYS,
+    out_axes: Any = MAP_ARRAYS,
+    axis_name: Hashable | None = None,
+    axis_size: int | None = None,
+) -> Callable[_P, _R] | _VmapDecorator:
+    """Vectorise `fun` over the array leaves of its arguments.
+
+    `in_axes` is a pytree prefix of the positional arguments (one spec for
+    all of them, or a tuple with one per argument); each spec is an int,
+    `None` (broadcast), or a callable `leaf -> int | None`. Non-array leaves
+    are never mapped. `out_axes` is the same for the output; non-array
+    outputs come back as they are (vmapping a constructor gives a batched
+    ensemble whose static fields are shared).
+    """
+    if fun is None:
+
+        def decorator(f: Callable[_P, _R], /) -> Callable[_P, _R]:
+            return filter_vmap(
+                f,
+                in_axes=in_axes,
+                out_axes=out_axes,
+                axis_name=axis_name,
+                axis_size=axis_size,
+            )
+
+        return decorator  # type: ignore[return-value]  # generic function matches the protocol
+
+    mapped_fun = fun
+
+    def vmapped(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        call = _Call(mapped_fun, in_axes, args, kwargs)
+        _check_axis_size(call, axis_size, "filter_vmap")
+        out = _Out(out_axes)
+        rebuild = call.rebuilder()
+
+        def body(dynamic: list[Any]) -> tuple[list[Any], list[Any]]:
+            f, a, k = rebuild(dynamic)
+            return out.split(f(*a, **k))
+
+        mapped, unmapped = jax.vmap(
+            body,
+            in_axes=(call.dynamic_axes,),
+            out_axes=(0, None),
+            axis_name=axis_name,
+            axis_size=axis_size,
+        )(call.dynamic)
+        return out.rebuild(mapped, unmapped)  # type: ignore[no-any-return]  # the output of `fun`
+
+    return functools.wraps(fun)(vmapped)  # pyright: ignore[reportArgumentType]  # copies metadata only
+
+
+def _static_key(leaves: list[Any]) -> tuple[Any, ...]:
+    # Types too: `1`, `1.0` and `True` are equal but must not share a trace.
+    key: list[Any] = []
+    for leaf in leaves:
+        if not isinstance(leaf, ARRAY_TYPES):
+            key.append(leaf.__class__)
+            key.append(leaf)
+    return tuple(key)
+
+
+class _PmapDecorator(Protocol):
+    def __call__(self, fun: Callable[_P, _R], /) -> Callable[_P, _R]: ...
+
+
+class _PmapWrapper:
+    """`filter_pmap(fun)`: keeps one `jax.pmap` per static structure so that
+    repeated calls reuse the compiled program."""
+
+    def __init__(
+        self,
+        fun: Callable[..., Any],
+        in_axes: Any,
+        out_axes: Any,
+        axis_name: Hashable | None,
+        axis_size: int | None,
+        donate: str,
+    ) -> None:
+        self.fun = fun
+        self.in_axes = in_axes
+        self.out_axes = out_axes
+        self.axis_name = axis_name
+        self.axis_size = axis_size
+        self.donate = donate
+        self.cache: dict[Any, tuple[Any, _Out]] = {}
+        self.lock = threading.Lock()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        call = _Call(self.fun, self.in_axes, args, kwargs)
+        _check_axis_size(call, self.axis_size, "filter_pmap")
+        static = _static_key(call.leaves)
+        shapes = tuple((jnp.shape(x), jnp.result_type(x)) for x in call.dynamic)
+        key = (call.treedef, static, tuple(call.axes), shapes)
+        try:
+            found = self.cache.get(key)
+        except TypeError as e:
+            raise TypeError(
+                "filter_pmap: every non-array argument leaf must be hashable (it "
+                f"is part of the compilation cache key): {e}"
+            ) from None
+        if found is None:
+            found = self._build(call)
+            with self.lock:
+                self.cache[key] = found
+        pmapped, out = found
+        mapped, unmapped = pmapped(call.dynamic)
+        return out.rebuild(mapped, unmapped)
+
+    def _build(self, call: _Call) -> tuple[Any, _Out]:
+        out = _Out(self.out_axes)
+        rebuild = call.rebuilder()
+
+        def body(dynamic: list[Any]) -> tuple[list[Any], list[Any]]:
+            f, a, k = rebuild(dynamic)
+            return out.split(f(*a, **k))
+
+        donate = (0,) if self.donate == "all" else ()
+        pmapped = jaxt.pmap(
+            body,
+            axis_name=self.axis_name,
+            in_axes=(call.dynamic_axes,),
+            out_axes=(0, None),
+            axis_size=self.axis_size,
+            donate_argnums=donate,
+        )
+        return pmapped, out
+
+
+@overload
+def filter_pmap(
+    fun: Callable[_P, _R],
+    /,
+    *,
+    in_axes: Any = MAP_ARRAYS,
+    out_axes: Any = MAP_ARRAYS,
+    axis_name: Hashable | None = None,
+    axis_size: int | None = None,
+    donate: str = "none",
+) -> Callable[_P, _R]: ...
+@overload
+def filter_pmap(
+    fun: None = None,
+    /,
+    *,
+    in_axes: Any = MAP_ARRAYS,
+    out_axes: Any = MAP_ARRAYS,
+    axis_name: Hashable | None = None,
+    axis_size: int | None = None,
+    donate: str = "none",
+) -> _PmapDecorator: ...
+def filter_pmap(
+    fun: Callable[_P, _R] | None = None,
+    /,
+    *,
+    in_axes: Any = MAP_ARRAYS,
+    out_axes: Any = MAP_ARRAYS,
+    axis_name: Hashable | None = None,
+    axis_size: int | None = None,
+    donate: str = "none",
+) -> Callable[_P, _R] | _PmapDecorator:
+    """Parallelise `fun` across devices over the array leaves of its
+    arguments; `in_axes`, `out_axes`, `axis_name` and `axis_size` as for
+    `filter_vmap`. Compiled once per static structure and shape. `donate`
+    is `"none"` or `"all"` (donate every mapped input buffer)."""
+    if donate not in ("none", "all"):
+        raise ValueError(
+            f'filter_pmap(donate=...) must be "none" or "all"; got {donate!r}.'
+        )
+    if fun is None:
+
+        def decorator(f: Callable[_P, _R], /) -> Callable[_P, _R]:
+            return filter_pmap(
+                f,
+                in_axes=in_axes,
+                out_axes=out_axes,
+                axis_name=axis_name,
+                axis_size=axis_size,
+                donate=donate,
+            )
+
+        return decorator  # type: ignore[return-value]  # generic function matches the protocol
+
+    wrapper = _PmapWrapper(fun, in_axes, out_axes, axis_name, axis_size, donate)
+
+    def pmapped(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        return wrapper(*args, **kwargs)  # type: ignore[no-any-return]  # the output of `fun`
+
+    return functools.wraps(fun)(pmapped)  # pyright: ignore[reportArgumentType]  # copies metadata only

@@ -1,0 +1,214 @@
+"""`MultiheadAttention`: scaled dot-product attention over several heads."""
+
+import math
+from collections.abc import Callable
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax.typing import DTypeLike
+from jaxtyping import Array, Bool, Float, PRNGKeyArray
+
+from .._field import field
+from .._module import Module
+from ._dropout import Dropout
+from ._linear import Linear
+from ._param_init import check_positive_int
+
+_Heads = tuple[
+    Float[Array, "q_seq num_heads qk_size"],
+    Float[Array, "kv_seq num_heads qk_size"],
+    Float[Array, "kv_seq num_heads vo_size"],
+]
+ProcessHeads = Callable[
+    [
+        Float[Array, "q_seq num_heads qk_size"],
+        Float[Array, "kv_seq num_heads qk_size"],
+        Float[Array, "kv_seq num_heads vo_size"],
+    ],
+    _Heads,
+]
+
+
+def _per_head_size(name: str, given: int | None, query_size: int, heads: int) -> int:
+    if given is not None:
+        return check_positive_int("MultiheadAttention", name, given)
+    if query_size % heads != 0:
+        raise ValueError(
+            f"MultiheadAttention: `num_heads` ({heads}) must divide `query_size` "
+            f"({query_size}) when `{name}` is not given (it defaults to "
+            f"query_size // num_heads)."
+        )
+    return query_size // heads
+
+
+def _optional_size(name: str, given: int | None, default: int) -> int:
+    if given is None:
+        return default
+    return check_positive_int("MultiheadAttention", name, given)
+
+
+def _check_input(name: str, x: Array, size: int, what: str) -> None:
+    if x.ndim != 2 or x.shape[1] != size:
+        raise ValueError(
+            f"MultiheadAttention: expected `{name}` of shape (seq_length, {what}="
+            f"{size}) (one unbatched example, batch with jax.vmap), got shape "
+            f"{x.shape}."
+        )
+
+
+class MultiheadAttention(Module):
+    """Multi-head scaled dot-product attention.
+
+    Queries, keys and values are projected to `num_heads` heads (of sizes
+    `qk_size`, `qk_size`, `vo_size`); each head computes
+    `softmax(q k^T / sqrt(qk_size)) v`; the heads are concatenated and
+    projected to `output_size`. Attention weights go through dropout with
+    probability `dropout_p` (off in inference mode).
+    """
+
+    query_proj: Linear
+    key_proj: Linear
+    value_proj: Linear
+    output_proj: Linear
+    dropout: Dropout
+    num_heads: int = field(static=True)
+    query_size: int = field(static=True)
+    key_size: int = field(static=True)
+    value_size: int = field(static=True)
+    output_size: int = field(static=True)
+    qk_size: int = field(static=True)
+    vo_size: int = field(static=True)
+    use_query_bias: bool = field(static=True)
+    use_key_bias: bool = field(static=True)
+    use_value_bias: bool = field(static=True)
+    use_output_bias: bool = field(static=True)
+
+    def __init__(
+        self,
+        num_heads: int,
+        query_size: int,
+        key_size: int | None = None,
+        value_size: int | None = None,
+        output_size: int | None = None,
+        qk_size: int | None = None,
+        vo_size: int | None = None,
+        use_query_bias: bool = False,
+        use_key_bias: bool = False,
+        use_value_bias: bool = False,
+        use_output_bias: bool = False,
+        dropout_p: float = 0.0,
+        inference: bool = False,
+        dtype: DTypeLike | None = None,
+        *,
+        key: PRNGKeyArray,
+    ) -> None:
+        """`key_size`, `value_size` and `output_size` default to `query_size`;
+        `qk_size` and `vo_size` to `query_size // num_heads`."""
+        layer = "MultiheadAttention"
+        self.num_heads = check_positive_int(layer, "num_heads", num_heads)
+        self.query_size = check_positive_int(layer, "query_size", query_size)
+        self.key_size = _optional_size("key_size", key_size, self.query_size)
+        self.value_size = _optional_size("value_size", value_size, self.query_size)
+        self.output_size = _optional_size("output_size", output_size, self.query_size)
+        self.qk_size = _per_head_size("qk_size", qk_size, self.query_size, num_heads)
+        self.vo_size = _per_head_size("vo_size", vo_size, self.query_size, num_heads)
+        self.use_query_bias = bool(use_query_bias)
+        self.use_key_bias = bool(use_key_bias)
+        self.use_value_bias = bool(use_value_bias)
+        self.use_output_bias = bool(use_output_bias)
+        qkey, kkey, vkey, okey = jax.random.split(key, 4)
+        heads_qk = self.num_heads * self.qk_size
+        heads_vo = self.num_heads * self.vo_size
+        self.query_proj = Linear(
+            self.query_size, heads_qk, self.use_query_bias, dtype, key=qkey
+        )
+        self.key_proj = Linear(
+            self.key_size, heads_qk, self.use_key_bias, dtype, key=kkey
+        )
+        self.value_proj = Linear(
+            self.value_size, heads_vo, self.use_value_bias, dtype, key=vkey
+        )
+        self.output_proj = Linear(
+            heads_vo, self.output_size, self.use_output_bias, dtype, key=okey
+        )
+        self.dropout = Dropout(dropout_p, inference=inference)
+
+    def _project(self, proj: Linear, x: Array, head_size: int) -> Array:
+        return jax.vmap(proj)(x).reshape(x.shape[0], self.num_heads, head_size)
+
+    def _check_heads(self, heads: _Heads, q_seq: int, kv_seq: int) -> None:
+        expected = (
+            (q_seq, self.num_heads, self.qk_size),
+            (kv_seq, self.num_heads, self.qk_size),
+            (kv_seq, self.num_heads, self.vo_size),
+        )
+        got = tuple(getattr(h, "shape", None) for h in heads)
+        if len(heads) != 3 or got != expected:
+            raise ValueError(
+                "MultiheadAttention: `process_heads` must return (query_heads, "
+                "key_heads, value_heads) with unchanged shapes "
+                f"{expected}, got {got}."
+            )
+
+    def _masked(self, logits: Array, mask: Array, q_seq: int, kv_seq: int) -> Array:
+        shapes = ((q_seq, kv_seq), (self.num_heads, q_seq, kv_seq))
+        if mask.shape not in shapes or mask.dtype != jnp.bool_:
+            raise ValueError(
+                "MultiheadAttention: `mask` must be a boolean array of shape "
+                f"(q_seq, kv_seq)={shapes[0]} or (num_heads, q_seq, kv_seq)="
+                f"{shapes[1]}, got {mask.dtype}{list(mask.shape)}."
+            )
+        return jnp.where(mask, logits, np.finfo(np.dtype(logits.dtype)).min)
+
+    def __call__(
+        self,
+        query: Float[Array, "q_seq q_size"],
+        key_: Float[Array, "kv_seq k_size"],
+        value: Float[Array, "kv_seq v_size"],
+        mask: (
+            Bool[Array, "q_seq kv_seq"] | Bool[Array, "num_heads q_seq kv_seq"] | None
+        ) = None,
+        *,
+        key: PRNGKeyArray | None = None,
+        inference: bool | None = None,
+        process_heads: ProcessHeads | None = None,
+    ) -> Float[Array, "q_seq o_size"]:
+        """Attends from each query position to the key/value positions.
+
+        `mask[..., i, j]` False stops query `i` attending to key `j` (a 2-D
+        mask applies to every head, a 3-D one per head). `key` drives the
+        dropout (needed when `dropout_p > 0` outside inference mode);
+        `inference` overrides the dropout's flag for this call.
+        `process_heads(q, k, v)` may transform the per-head projections (of
+        shapes `(seq, num_heads, size)`), e.g. to apply rotary embeddings; it
+        must keep their shapes.
+        """
+        _check_input("query", query, self.query_size, "query_size")
+        _check_input("key_", key_, self.key_size, "key_size")
+        _check_input("value", value, self.value_size, "value_size")
+        q_seq, kv_seq = query.shape[0], key_.shape[0]
+        if value.shape[0] != kv_seq:
+            raise ValueError(
+                "MultiheadAttention: `key_` and `value` must have the same sequence "
+                f"length, got {kv_seq} and {value.shape[0]}."
+            )
+        heads: _Heads = (
+            self._project(self.query_proj, query, self.qk_size),
+            self._project(self.key_proj, key_, self.qk_size),
+            self._project(self.value_proj, value, self.vo_size),
+        )
+        if process_heads is not None:
+            heads = process_heads(*heads)
+            self._check_heads(heads, q_seq, kv_seq)
+        q, k, v = heads
+        # Heads first: (heads, q_seq, qk) @ (heads, qk, kv_seq).
+        q_h, k_h, v_h = (jnp.transpose(h, (1, 0, 2)) for h in (q, k, v))
+        logits = q_h @ jnp.swapaxes(k_h, 1, 2) / math.sqrt(self.qk_size)
+        if mask is not None:
+            logits = self._masked(logits, mask, q_seq, kv_seq)
+        compute = jnp.promote_types(logits.dtype, jnp.float32)
+        weights = jax.nn.softmax(logits.astype(compute), axis=-1).astype(q.dtype)
+        weights = self.dropout(weights, key=key, inference=inference)
+        attended = jnp.transpose(weights @ v_h, (1, 0, 2))  # (q_seq, heads, vo)
+        return jax.vmap(self.output_proj)(attended.reshape(q_seq, -1))

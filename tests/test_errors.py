@@ -1,0 +1,287 @@
+"""`eqx.error_if` / `eqx.branched_error_if` / `EQX_ON_ERROR`."""
+
+import logging
+import os
+import subprocess
+import sys
+import textwrap
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from jaxtyping import Array
+
+import equinox as eqx
+from equinox._errors import equinox_error_from
+
+
+def _positive_check(x: Array) -> Array:
+    return eqx.error_if(x, x > 0, "found a positive value")
+
+
+def _loss(x: Array) -> Array:
+    return jnp.sum(_positive_check(x) ** 2)
+
+
+def _raised_by(fn: Callable[[], object]) -> BaseException:
+    with pytest.raises(Exception) as info:
+        fn()
+    return info.value
+
+
+def test_error_is_a_runtime_error() -> None:
+    assert issubclass(eqx.EquinoxRuntimeError, RuntimeError)
+
+
+def test_eager_passes_value_through() -> None:
+    x = jnp.array([-1.0, -2.0])
+    assert _positive_check(x) is x
+
+
+def test_eager_raises() -> None:
+    with pytest.raises(eqx.EquinoxRuntimeError, match="^found a positive value$"):
+        _positive_check(jnp.array([-1.0, 2.0]))
+
+
+def test_eager_traceback_ends_in_user_code() -> None:
+    def user_function() -> None:
+        eqx.error_if(np.float32(1.0), np.bool_(True), "boom")
+
+    error = _raised_by(user_function)
+    frames = traceback.extract_tb(error.__traceback__)
+    assert frames[-1].name == "error_if"
+    assert frames[-2].name == "user_function"
+    assert not error.__suppress_context__ or error.__cause__ is None
+
+
+@pytest.mark.parametrize(
+    "transform",
+    [
+        pytest.param(jax.vmap, id="vmap"),
+        pytest.param(lambda f: jax.vmap(jax.vmap(f)), id="vmap-vmap"),
+    ],
+)
+def test_vmap_eager(transform: Callable[[Any], Any]) -> None:
+    f = transform(_positive_check)
+    x = -jnp.ones((2, 3))
+    x_batched = x if transform is jax.vmap else x[None]
+    np.testing.assert_array_equal(f(x_batched), x_batched)
+    bad = x_batched.at[..., 1, 2].set(5.0)
+    with pytest.raises(eqx.EquinoxRuntimeError, match="found a positive value"):
+        f(bad)
+
+
+def test_vmap_eager_traceback_is_clean() -> None:
+    error = _raised_by(lambda: jax.vmap(_positive_check)(jnp.array([[1.0]])))
+    assert isinstance(error, eqx.EquinoxRuntimeError)
+    names = [frame.name for frame in traceback.extract_tb(error.__traceback__)]
+    assert names[-2:] == ["_positive_check", "error_if"]
+    assert error.__suppress_context__
+
+
+def test_grad_eager() -> None:
+    x = jnp.array([-1.0, -3.0])
+    np.testing.assert_allclose(jax.grad(_loss)(x), 2 * x)
+    with pytest.raises(eqx.EquinoxRuntimeError, match="found a positive value"):
+        jax.grad(_loss)(jnp.array([-1.0, 3.0]))
+
+
+@pytest.mark.parametrize(
+    ("make", "good", "bad"),
+    [
+        pytest.param(
+            lambda: jax.jit(_positive_check), [-1.0, -2.0], [-1.0, 2.0], id="jit"
+        ),
+        pytest.param(
+            lambda: jax.jit(jax.vmap(_positive_check)),
+            [[-1.0], [-2.0]],
+            [[-1.0], [2.0]],
+            id="jit-vmap",
+        ),
+        pytest.param(
+            lambda: jax.jit(jax.grad(_loss)), [-1.0, -2.0], [-1.0, 2.0], id="jit-grad"
+        ),
+        pytest.param(
+            lambda: jax.jit(jax.vmap(jax.grad(_loss))),
+            [[-1.0], [-2.0]],
+            [[-1.0], [2.0]],
+            id="jit-vmap-grad",
+        ),
+    ],
+)
+def test_under_jax_jit(
+    make: Callable[[], Callable[[Array], Array]],
+    good: list[float],
+    bad: list[float],
+) -> None:
+    # Plain `jax.jit` cannot be intercepted: JAX raises its own error (a
+    # JaxRuntimeError first, a ValueError from the cached fast path) whose
+    # text carries our message, and `equinox_error_from` recovers it.
+    f = make()
+    f(jnp.array(good)).block_until_ready()  # compiles and passes
+    for _ in range(2):  # first the Python dispatch path, then the C++ one
+        error = _raised_by(lambda: f(jnp.array(bad)).block_until_ready())
+        assert "EquinoxRuntimeError: found a positive value" in str(error)
+        ours = equinox_error_from(error)
+        assert isinstance(ours, eqx.EquinoxRuntimeError)
+        assert str(ours) == "found a positive value"
+
+
+def test_jit_check_not_removed_when_result_used() -> None:
+    jaxpr = jax.make_jaxpr(_positive_check)(jnp.zeros(2))
+    assert "pure_callback" in str(jaxpr)
+    grad_jaxpr = jax.make_jaxpr(jax.grad(_loss))(jnp.zeros(2))
+    assert "pure_callback" in str(grad_jaxpr)
+
+
+def test_under_filter_jit() -> None:
+    f = eqx.filter_jit(_positive_check)
+    np.testing.assert_array_equal(f(jnp.array([-1.0])), [-1.0])
+    for _ in range(2):
+        error = _raised_by(lambda: f(jnp.array([1.0])))
+        assert type(error) is eqx.EquinoxRuntimeError
+        assert str(error) == "found a positive value"
+        assert error.__suppress_context__
+
+
+def test_no_callback_log_noise(caplog: pytest.LogCaptureFixture) -> None:
+    f = jax.jit(_positive_check)
+    with caplog.at_level(logging.ERROR):
+        _raised_by(lambda: f(jnp.array([1.0])))
+    assert not [r for r in caplog.records if r.name.startswith("jax")]
+
+
+def test_pytree_and_non_array_leaves() -> None:
+    tree = {"a": jnp.arange(3), "b": (jnp.ones(2), "label", 3)}
+
+    @eqx.filter_jit
+    def f(a: Array, b: Array) -> Any:
+        return eqx.error_if({"a": a, "b": (b, "label", 3)}, b < 0, "negative")
+
+    out = f(tree["a"], tree["b"][0])
+    assert jax.tree_util.tree_structure(out) == jax.tree_util.tree_structure(tree)
+    np.testing.assert_array_equal(out["a"], tree["a"])
+    assert out["a"].dtype == tree["a"].dtype
+    assert out["b"][1:] == ("label", 3)
+    with pytest.raises(Exception, match="negative"):
+        f(tree["a"], -tree["b"][0])
+
+
+def test_value_without_arrays_still_checked() -> None:
+    @jax.jit
+    def f(x: Array) -> Array:
+        eqx.error_if("no arrays here", x > 0, "checked anyway")
+        return x
+
+    f(jnp.array(-1.0))
+    with pytest.raises(Exception, match="checked anyway"):
+        f(jnp.array(1.0)).block_until_ready()
+
+
+def test_branched_error_if_messages() -> None:
+    msgs = ["zero", "one", "two"]
+    with pytest.raises(eqx.EquinoxRuntimeError, match="^two$"):
+        eqx.branched_error_if(1.0, True, 2, msgs)
+    assert eqx.branched_error_if(1.0, False, 2, msgs) == 1.0
+
+    @jax.jit
+    def f(x: Array, i: Array) -> Array:
+        return eqx.branched_error_if(x, x > 0, i, msgs)
+
+    assert f(jnp.array(-1.0), jnp.array(1)) == -1.0
+    error = _raised_by(lambda: f(jnp.array(1.0), jnp.array(1)))
+    assert str(equinox_error_from(error)) == "one"
+
+
+def test_branched_error_if_vmap_reports_first_failure() -> None:
+    msgs = ["zero", "one", "two"]
+
+    def f(x: Array, i: Array) -> Array:
+        return eqx.branched_error_if(x, x > 0, i, msgs)
+
+    x = jnp.array([-1.0, 2.0, 3.0])
+    i = jnp.array([0, 2, 1])
+    with pytest.raises(eqx.EquinoxRuntimeError, match="^two"):
+        jax.vmap(f)(x, i)
+    np.testing.assert_array_equal(jax.vmap(f)(-x, i), -x)
+
+
+def test_bad_arguments() -> None:
+    with pytest.raises(TypeError, match="`pred` must be a boolean"):
+        eqx.error_if(jnp.zeros(2), jnp.zeros(2), "msg")
+    with pytest.raises(TypeError, match="`msg` must be a string"):
+        eqx.error_if(jnp.zeros(2), True, 3)  # type: ignore[arg-type]  # testing the run-time check
+    with pytest.raises(TypeError, match="`msgs` must be a sequence"):
+        eqx.branched_error_if(jnp.zeros(2), True, 0, "msg")
+    with pytest.raises(ValueError, match="index` is 3 but there are only 2"):
+        eqx.branched_error_if(jnp.zeros(2), False, 3, ["a", "b"])
+    with pytest.raises(TypeError, match="`index` must be an integer"):
+        eqx.branched_error_if(jnp.zeros(2), False, 0.5, ["a", "b"])
+
+
+_ENV_SCRIPT = textwrap.dedent(
+    """
+    import jax, jax.numpy as jnp, numpy as np
+    import equinox as eqx
+
+    def check(x, n):
+        return eqx.error_if((x, n), x > 0, "env message")
+
+    for name, f in [("eager", check), ("jit", jax.jit(check))]:
+        try:
+            x, n = f(jnp.array([1.0, -1.0]), jnp.array(3))
+            print(name, "returned", np.asarray(x).tolist(), int(n))
+        except Exception as e:
+            print(name, "raised", type(e).__name__, str(e).splitlines()[-1])
+    """
+)
+
+
+def _run_with_env(value: str, stdin: str = "") -> str:
+    env = {**os.environ, "EQX_ON_ERROR": value}
+    result = subprocess.run(
+        [sys.executable, "-c", _ENV_SCRIPT],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return result.stdout + result.stderr
+
+
+def test_on_error_raise_is_default() -> None:
+    out = _run_with_env("raise")
+    assert "eager raised EquinoxRuntimeError env message" in out
+    assert "EquinoxRuntimeError: env message" in out.split("jit raised")[1]
+
+
+def test_on_error_nan() -> None:
+    out = _run_with_env("nan")
+    # Inexact leaves become NaN, integer leaves are left alone, nothing raises.
+    assert "eager returned [nan, nan] 3" in out
+    assert "jit returned [nan, nan] 3" in out
+    assert "raised" not in out
+
+
+def test_on_error_breakpoint_opens_debugger_then_raises() -> None:
+    # pdb reads the piped stdin: print the checked value, then continue.
+    out = _run_with_env("breakpoint", stdin="p x\nc\np x\nc\n")
+    assert out.count("(Pdb)") >= 4
+    assert out.count("EquinoxRuntimeError: env message") == 2
+    assert (
+        "(Array([ 1., -1.], dtype=float32), Array(3, dtype=int32, weak_type=True))"
+        in out
+    )
+    assert "(array([ 1., -1.], dtype=float32), array(3, dtype=int32))" in out
+    assert "eager raised EquinoxRuntimeError env message" in out
+    assert "EquinoxRuntimeError: env message" in out.split("jit raised")[1]
+
+
+def test_on_error_invalid_value() -> None:
+    out = _run_with_env("explode")
+    assert "EQX_ON_ERROR must be one of raise, breakpoint, nan; got 'explode'" in out

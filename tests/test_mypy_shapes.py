@@ -1,0 +1,248 @@
+"""The shape/dtype plugin, driven through mypy on small snippets.
+
+Each snippet marks the lines that must fail with `# E: <code>`; every other
+line must be clean. Snippets are batched into a few mypy runs to stay quick.
+"""
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+from mypy import api
+
+_MARK = re.compile(r"#\s*E:\s*([\w-]+)")
+_ERROR = re.compile(r"^[^:]+\.py:(\d+): error: .*\[([\w-]+)\]$")
+
+_PRELUDE = """\
+import jax.numpy as jnp
+import equinox as eqx
+import jaxtyping as jt
+from jaxtyping import Array, Bool, Float, Float32, Int, Integer, Num, Real, Shaped
+from jaxtyping import Float as F
+"""
+
+_BAD = _PRELUDE + textwrap.dedent(
+    """
+    def f34(x: Float[Array, "3 4"]) -> None: ...
+    def fsq(x: Float[Array, "n n"]) -> None: ...
+    def mm(a: Float[Array, "n k"], b: Float[Array, "k m"]) -> Float[Array, "n m"]:
+        return a @ b
+    def want_int(x: Int[Array, "n"]) -> None: ...
+    def want_f32(x: Float32[Array, "n"]) -> None: ...
+    def batched(x: Float[Array, "*b n"], y: Float[Array, "*b"]) -> None: ...
+    def plus1(x: Float[Array, "n"], y: Float[Array, "n+1"]) -> None: ...
+    def scalar(x: Float[Array, ""]) -> None: ...
+
+    a23: Float[Array, "2 3"] = jnp.zeros((2, 3))
+    a37: Float[Array, "3 7"] = jnp.zeros((3, 7))
+    a34: F[Array, "3 4"] = jnp.zeros((3, 4))
+    a3: Float[Array, "3"] = jnp.zeros(3)
+    a5: Float[Array, "5"] = jnp.zeros(5)
+    i3: Int[Array, "3"] = jnp.zeros(3, dtype=int)
+    b3: Bool[Array, "3"] = jnp.zeros(3, dtype=bool)
+
+    f34(a23)  # E: jaxtyping-shape
+    f34(a3)  # E: jaxtyping-shape
+    fsq(a34)  # E: jaxtyping-shape
+    mm(a37, a23)  # E: jaxtyping-shape
+    c = mm(a23, a37)
+    f34(c)  # E: jaxtyping-shape
+    want_int(a3)  # E: jaxtyping-dtype
+    want_f32(i3)  # E: jaxtyping-dtype
+    f34(b3)  # E: jaxtyping-dtype
+    batched(a23, a5)  # E: jaxtyping-shape
+    plus1(a3, a5)  # E: jaxtyping-shape
+    scalar(a3)  # E: jaxtyping-shape
+    wrong: Float[Array, "2 8"] = mm(a23, a37)  # E: jaxtyping-shape
+    wrong_dtype: Int[Array, "3"] = a3  # E: jaxtyping-dtype
+
+    def ret(x: Float[Array, "n 3"]) -> Float[Array, "n 4"]:
+        return x  # E: jaxtyping-shape
+
+    def ret_dtype(x: Float[Array, "n"]) -> Int[Array, "n"]:
+        return x  # E: jaxtyping-dtype
+
+    class Lin(eqx.Module):
+        weight: Float[Array, "o i"]
+        bias: Float[Array, "o"]
+
+        def apply(self, x: Float[Array, "i"], y: Float[Array, "i"]) -> None: ...
+
+    Lin(a34, a5)  # E: jaxtyping-shape
+    lin = Lin(a34, a3)
+    lin.apply(a3, a5)  # E: jaxtyping-shape
+    Lin(a34, i3)  # E: jaxtyping-dtype
+    """
+)
+
+_GOOD = _PRELUDE + textwrap.dedent(
+    """
+    from typing import Any
+
+    def mm(a: Float[Array, "n k"], b: Float[Array, "k m"]) -> Float[Array, "n m"]:
+        return a @ b
+    def num(x: Num[Array, "..."]) -> None: ...
+    def real(x: Real[Array, "n"]) -> None: ...
+    def anyd(x: Shaped[Array, "n"]) -> None: ...
+    def bcast(x: Float[Array, "#n"], y: Float[Array, "n"]) -> None: ...
+    def two(x: Float[Array, "n"], y: Float[Array, "n"]) -> None: ...
+    def var(x: Float[Array, "*b 3"]) -> Float[Array, "*b"]:
+        return x.sum(-1)
+
+    a23: Float[Array, "2 3"] = jnp.zeros((2, 3))
+    a37: Float[Array, "3 7"] = jnp.zeros((3, 7))
+    plain = jnp.zeros((5, 5))
+    anything: Any = plain
+    f32: Float32[Array, "4"] = jnp.zeros(4)
+    one: Float[Array, "1"] = jnp.zeros(1)
+    a4: Float[Array, "4"] = jnp.zeros(4)
+
+    c: Float[Array, "2 7"] = mm(a23, a37)
+    mm(plain, plain)
+    mm(anything, a37)
+    num(f32)
+    real(f32)
+    anyd(f32)
+    bcast(one, a4)
+
+    def callers(x: Float[Array, "a"], y: Float[Array, "b"]) -> Float[Array, "a"]:
+        two(x, y)  # different caller names: not known to differ
+        return x
+
+    def batch(x: Float[Array, "*n 3"], y: Float[Array, "5 3"]) -> None:
+        var(x)
+        var(y)
+
+    d: jt.Integer[Array, "2"] = jnp.zeros(2, dtype=int)
+    """
+)
+
+
+def _entry(tmp: Path) -> Path:
+    entry = tmp / "shapes_entry.py"
+    entry.write_text(
+        "from equinox._mypy_shapes import ShapePlugin\n\n\n"
+        "def plugin(version: str) -> type[ShapePlugin]:\n"
+        "    return ShapePlugin\n"
+    )
+    config = tmp / "mypy.ini"
+    config.write_text(f"[mypy]\nplugins = {entry}\nstrict = True\n")
+    return config
+
+
+def _run(tmp: Path, files: list[Path], cache: Path) -> list[str]:
+    out, err, _ = api.run(
+        ["--config-file", str(_entry(tmp)), "--cache-dir", str(cache)]
+        + [str(f) for f in files]
+    )
+    assert "INTERNAL ERROR" not in out + err, out + err
+    return out.splitlines()
+
+
+def _errors(lines: list[str], name: str) -> set[tuple[int, str]]:
+    found: set[tuple[int, str]] = set()
+    for line in lines:
+        match = _ERROR.match(line)
+        if match and line.startswith(str(name)):
+            found.add((int(match.group(1)), match.group(2)))
+    return found
+
+
+def _expected(source: str) -> set[tuple[int, str]]:
+    return {
+        (i, m.group(1))
+        for i, line in enumerate(source.splitlines(), 1)
+        if (m := _MARK.search(line))
+    }
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    tmp = tmp_path_factory.mktemp("shapes")
+    (tmp / "bad.py").write_text(_BAD)
+    (tmp / "good.py").write_text(_GOOD)
+    out = _run(tmp, [tmp / "bad.py", tmp / "good.py"], tmp / "cache")
+    return tmp, out
+
+
+def test_every_marked_bug_is_reported(batch: tuple[Path, list[str]]) -> None:
+    tmp, out = batch
+    assert _errors(out, str(tmp / "bad.py")) == _expected(_BAD), "\n".join(out)
+
+
+def test_correct_code_is_clean(batch: tuple[Path, list[str]]) -> None:
+    tmp, out = batch
+    assert not [line for line in out if line.startswith(str(tmp / "good.py"))]
+
+
+def test_messages_name_parameter_expected_and_actual(
+    batch: tuple[Path, list[str]],
+) -> None:
+    _, out = batch
+    text = "\n".join(out)
+    assert (
+        'Argument "b" to "mm" has shape "2 3", expected "k m": dimension k is 2'
+        ' here but 7 from argument "a"'
+    ) in text
+    assert 'Argument "x" to "want_int" has dtype Float, which cannot be Int' in text
+
+
+def test_return_type_is_instantiated(tmp_path: Path) -> None:
+    src = _PRELUDE + textwrap.dedent(
+        """
+        def mm(a: Float[Array, "n k"], b: Float[Array, "k m"]) -> Float[Array, "n m"]:
+            return a @ b
+        def last(x: Float[Array, "*b n"]) -> Float[Array, "*b"]:
+            return x[..., 0]
+        a: Float[Array, "2 3"] = jnp.zeros((2, 3))
+        b: Float[Array, "3 7"] = jnp.zeros((3, 7))
+        reveal_type(mm(a, b))
+        def sym(x: Float[Array, "p q"], y: Float[Array, "q r"]) -> None:
+            reveal_type(mm(x, y))
+        def vb(x: Float[Array, "*batch 3"]) -> None:
+            reveal_type(last(x))
+        """
+    )
+    (tmp_path / "rev.py").write_text(src)
+    out = "\n".join(_run(tmp_path, [tmp_path / "rev.py"], tmp_path / "cache"))
+    assert 'Revealed jaxtyping type is Float[Array, "2 7"]' in out
+    assert 'Revealed jaxtyping type is Float[Array, "p r"]' in out
+    assert 'Revealed jaxtyping type is Float[Array, "*batch"]' in out
+
+
+def test_cold_and_warm_cache_agree(tmp_path: Path) -> None:
+    lib = _PRELUDE + textwrap.dedent(
+        """
+        def mm(a: Float[Array, "n k"], b: Float[Array, "k m"]) -> Float[Array, "n m"]:
+            return a @ b
+        def want_int(x: Int[Array, "n"]) -> None: ...
+        x23: Float[Array, "2 3"] = jnp.zeros((2, 3))
+        class Lin(eqx.Module):
+            weight: Float[Array, "o i"]
+            bias: Float[Array, "o"]
+        """
+    )
+    use = textwrap.dedent(
+        """
+        import jax.numpy as jnp
+        from jaxtyping import Array, Float
+        from shapelib import Lin, mm, want_int, x23
+        y: Float[Array, "5 7"] = jnp.zeros((5, 7))
+        mm(x23, y)  # E: jaxtyping-shape
+        want_int(x23)  # E: jaxtyping-dtype
+        z: Float[Array, "2 9"] = mm(x23, jnp.zeros((3, 9)))
+        Lin(x23, jnp.zeros(2))
+        Lin(x23, y[0])  # E: jaxtyping-shape
+        """
+    )
+    (tmp_path / "shapelib.py").write_text(lib)
+    (tmp_path / "use.py").write_text(use)
+    cache = tmp_path / "cache"
+    files = [tmp_path / "shapelib.py", tmp_path / "use.py"]
+    cold = _errors(_run(tmp_path, files, cache), str(tmp_path / "use.py"))
+    # Edit only the user: the library's types now come from the cache.
+    (tmp_path / "use.py").write_text(use + "\n# edited\n")
+    warm = _errors(_run(tmp_path, files, cache), str(tmp_path / "use.py"))
+    assert cold == _expected(use)
+    assert warm == cold

@@ -1,0 +1,37 @@
+# pyright: strict
+"""The converter's input type is what __init__ accepts."""
+
+from jaxtyping import Array
+
+import equinox as eqx
+
+
+def to_float(x: int | str) -> float:
+    return float(x)
+
+
+def to_names(x: list[str]) -> tuple[str, ...]:
+    return tuple(x)
+
+
+class Settings(eqx.Module):
+    rate: float = eqx.field(converter=to_float)
+    names: tuple[str, ...] = eqx.field(static=True, converter=to_names, default=())
+
+
+Settings(1)
+Settings("0.5", ["a"])
+Settings(b"1")  # E: arg-type; pyright: reportArgumentType
+Settings(None)  # E: arg-type; pyright: reportArgumentType
+Settings(1, ("a", "b"))  # E: arg-type; pyright: reportArgumentType
+Settings(1, names=[1, 2])  # E: list-item; pyright: reportArgumentType
+ok: float = Settings(2).rate
+bad: str = Settings(2).rate  # E: assignment; pyright: reportAssignmentType
+names: list[str] = Settings(2).names  # E: assignment; pyright: reportAssignmentType
+
+
+class Holder(eqx.Module):
+    data: Array
+
+
+Holder([1.0, 2.0])  # E: arg-type; pyright: reportArgumentType

@@ -1,0 +1,32 @@
+# pyright: strict
+"""Misuse of `eqx.Enumeration` and `eqx.error_if`."""
+
+import jax.numpy as jnp
+
+import equinox as eqx
+
+
+class Colour(eqx.Enumeration):
+    red = "Red colour"
+    blue = "Blue colour"
+
+
+class Shape(eqx.Enumeration):
+    square = "Square"
+
+
+def paint(colour: Colour) -> None:
+    del colour
+
+
+paint("red")  # E: arg-type; pyright: reportArgumentType
+paint(Shape.square)  # E: arg-type; pyright: reportArgumentType
+paint(0)  # E: arg-type; pyright: reportArgumentType
+Colour.purple  # E: attr-defined; pyright: reportAttributeAccessIssue, reportUnknownMemberType
+yes = jnp.array(True)
+r, b = Colour.red, Colour.blue
+s: Shape = Colour.where(yes, r, b)  # E: assignment; pyright: reportAssignmentType
+Colour.red.is_traced(1)  # E: call-arg; pyright: reportCallIssue
+eqx.error_if(jnp.zeros(3), yes, 3)  # E: arg-type; pyright: reportArgumentType
+eqx.branched_error_if(jnp.zeros(3), True, 0)  # E: call-arg; pyright: reportCallIssue
+n: int = eqx.error_if("t", True, "m")  # E: assignment; pyright: reportAssignmentType

@@ -1,0 +1,57 @@
+# pyright: strict
+"""Types of `eqx.Enumeration`, `eqx.error_if` / `branched_error_if`,
+`eqx.clear_caches`."""
+
+from typing import assert_type
+
+import jax.numpy as jnp
+from jaxtyping import Array, Float
+
+import equinox as eqx
+
+
+class Colour(eqx.Enumeration):
+    red = "Red colour"
+    blue = "Blue colour"
+
+
+def paint(colour: Colour) -> Colour:
+    return colour
+
+
+# A member is a value of its class.
+assert_type(paint(Colour.red), Colour)
+red: Colour = Colour.red
+assert_type(Colour.where(jnp.array(True), Colour.red, Colour.blue), Colour)
+assert_type(Colour.promote(Colour.red), Colour)
+assert_type(Colour.red.is_traced(), bool)
+
+
+def compare(a: Colour, b: Colour) -> None:
+    # Equality is elementwise-array-like: a boolean array (traced under JIT).
+    assert_type(a == b, Array)
+    assert_type(a != b, Array)
+
+
+assert_type(list(Colour), list[Colour])
+
+
+class Model(eqx.Module):
+    weight: Float[Array, "3"]
+
+
+def check(model: Model, x: Float[Array, "3"], pair: tuple[Array, int]) -> None:
+    # error_if / branched_error_if return their input's own type.
+    assert_type(eqx.error_if(x, x < 0, "negative"), Array)
+    assert_type(eqx.error_if(model, jnp.any(x < 0), "negative"), Model)
+    assert_type(eqx.error_if(pair, x < 0, "negative"), tuple[Array, int])
+    assert_type(eqx.branched_error_if(model, x[0] < 0, jnp.array(1), ["a", "b"]), Model)
+    assert_type(eqx.clear_caches(), None)
+
+
+def raise_it() -> eqx.EquinoxRuntimeError:
+    error = eqx.EquinoxRuntimeError("boom")
+    assert_type(error, eqx.EquinoxRuntimeError)
+    runtime: RuntimeError = error
+    del runtime
+    return error
