@@ -29,9 +29,12 @@ class _AbstractClassVarMarker(Generic[_T]):
 
 
 if TYPE_CHECKING:
-    from typing import ClassVar as AbstractClassVar
-
+    # Both read as the plain `T`. (An alias of `typing.ClassVar` would be the
+    # natural spelling of AbstractClassVar, but pyright honours ClassVar
+    # aliases only within the module that makes them, and re-exporting one
+    # makes `pyright --verifytypes` lose every metaclass in the package.)
     AbstractVar: TypeAlias = Annotated[_T, "equinox.AbstractVar"]
+    AbstractClassVar: TypeAlias = Annotated[_T, "equinox.AbstractClassVar"]
 else:
     AbstractVar = _AbstractVarMarker
     AbstractClassVar = _AbstractClassVarMarker

@@ -53,7 +53,7 @@ def filter_pure_callback(
     name = getattr(callback, "__qualname__", repr(callback))
 
     def host(*arrays: Any) -> list[Any]:
-        it = iter(arrays)
+        it = iter([np.asarray(array) for array in arrays])
         full = [next(it) if m else leaf for leaf, m in zip(leaves, mask, strict=True)]
         a, k = treedef.unflatten(full)
         out = callback(*a, **k)

@@ -123,9 +123,8 @@ def dtype_of(value: ArrayLike) -> np.dtype[Any]:
     """The dtype of an array or Python scalar (without asking jax arrays to
     convert themselves, which jax deprecates)."""
     dtype = getattr(value, "dtype", None)
-    if dtype is not None:
-        return np.dtype(dtype)
-    return np.result_type(value)
+    result: np.dtype[Any] = np.result_type(value) if dtype is None else np.dtype(dtype)
+    return result
 
 
 def _as_bool_pred(pred: ArrayLike | bool) -> Array | np.ndarray:
@@ -192,7 +191,7 @@ def _raise_concrete(x: _T, pred: np.ndarray, index: int, msgs: Sequence[str]) ->
 def _open_debugger(message: str, x: object) -> None:
     """EQX_ON_ERROR=breakpoint: `x` holds the checked value (on the host)."""
     print(f"EquinoxRuntimeError: {message}\n(the checked value is in `x`)")
-    breakpoint()  # noqa: T100  # requested by EQX_ON_ERROR=breakpoint
+    breakpoint()  # requested by EQX_ON_ERROR=breakpoint
     del x
 
 

@@ -53,7 +53,8 @@ def _namespaces(cls: type, name: str) -> tuple[Mapping[str, Any], Mapping[str, A
 def _compute_plan(cls: type) -> FieldPlan:
     checks: list[tuple[str, HintCheck]] = []
     complete = True
-    for f in dataclasses.fields(cast(Any, cls)):
+    fields = dataclasses.fields(cast(Any, cls)) if dataclasses.is_dataclass(cls) else ()
+    for f in fields:
         hint = resolve(f.type, *_namespaces(cls, f.name))
         if isinstance(hint, Unresolved):
             complete = False

@@ -127,11 +127,11 @@ def _choose_binders(
 def _field_items(plan: _MethodPlan, instance: object) -> tuple[_Item, ...]:
     """Checks binding the instance's field dimensions that `plan` refers to."""
     cls = type(instance)
+    values: dict[str, object] = getattr(instance, "__dict__", {})
     binders = plan.field_binders.get(cls)
     if binders is None:
-        binders = _choose_binders(plan, field_plan(cls).checks, instance.__dict__)
+        binders = _choose_binders(plan, field_plan(cls).checks, values)
         plan.field_binders[cls] = binders
-    values = instance.__dict__
     return tuple((label, check, values[name]) for label, check, name in binders)
 
 

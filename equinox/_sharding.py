@@ -2,11 +2,13 @@
 
 from typing import Any, TypeVar
 
+import jax.numpy as jnp
 import jax.tree_util as jtu
 from jax.sharding import Sharding, SingleDeviceSharding
 
 from . import _jax_typed as jaxt
-from ._leaves import ARRAY_TYPES
+from ._leaves import ARRAY_TYPES, is_traced
+from ._tree_paths import flatten_with_path, path_str
 
 _T = TypeVar("_T")
 
@@ -45,7 +47,12 @@ def filter_shard(x: _T, device_or_shardings: Any) -> _T:
         ) from None
     placed: list[Any] = []
     for spec, sub in zip(specs, subtrees, strict=True):
-        placed.append(sub if spec is None else _place(sub, _as_sharding(spec)))
+        try:
+            placed.append(sub if spec is None else _place(sub, _as_sharding(spec)))
+        except ValueError as e:
+            raise ValueError(
+                f"filter_shard: cannot place {_describe_failure(x, sub, spec)}: {e}"
+            ) from e
     return spec_def.unflatten(placed)  # type: ignore[no-any-return]  # same structure as x
 
 
@@ -60,3 +67,17 @@ def _place(subtree: Any, sharding: Any) -> Any:
         else:
             out.append(jaxt.device_put(leaf, sharding))
     return treedef.unflatten(out)
+
+
+def _describe_failure(x: Any, subtree: Any, spec: Any) -> str:
+    """Name the first array of `subtree` that `spec` cannot hold."""
+    sharding = _as_sharding(spec)
+    sub_leaves = [leaf for leaf in jtu.tree_leaves(subtree) if is_traced(leaf)]
+    for path, leaf in flatten_with_path(x)[0]:
+        if not any(leaf is s for s in sub_leaves):
+            continue
+        try:
+            _place(leaf, sharding)
+        except ValueError:
+            return f"x{path_str(path)} (shape {jnp.shape(leaf)}) with {sharding}"
+    return f"the arrays of x with {sharding}"

@@ -115,9 +115,13 @@ def run_mypy(paths: Sequence[str], root: Path, scratch: Path) -> list[Diagnostic
     if not _has_mypy_config(root):
         command += ["--config-file", str(_default_mypy_config(scratch))]
     command += list(paths)  # cache: mypy's default, or $MYPY_CACHE_DIR
-    done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        command, cwd=root, capture_output=True, text=True, check=False
+    )
     if done.returncode not in (0, 1) or "INTERNAL ERROR" in done.stdout + done.stderr:
-        raise ToolError(f"mypy failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
+        raise ToolError(
+            f"mypy failed (exit {done.returncode}):\n{done.stdout}{done.stderr}"
+        )
     found: list[Diagnostic] = []
     for line in done.stdout.splitlines():
         if not line.startswith("{"):
@@ -152,11 +156,15 @@ def run_pyright(paths: Sequence[str], root: Path, scratch: Path) -> list[Diagnos
         command += list(paths)
     else:
         command += ["--project", str(_default_pyright_config(scratch, root, paths))]
-    done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        command, cwd=root, capture_output=True, text=True, check=False
+    )
     try:
         report = json.loads(done.stdout)
     except json.JSONDecodeError as error:
-        raise ToolError(f"pyright failed (exit {done.returncode}):\n{done.stdout}{done.stderr}") from error
+        raise ToolError(
+            f"pyright failed (exit {done.returncode}):\n{done.stdout}{done.stderr}"
+        ) from error
     found: list[Diagnostic] = []
     for diag in report.get("generalDiagnostics", []):
         if diag.get("severity") != "error":
@@ -182,7 +190,9 @@ def merge(diagnostics: Sequence[Diagnostic]) -> list[str]:
     the line once keeps the report as long as the list of mistakes.
     """
     groups: dict[tuple[str, int], list[Diagnostic]] = {}
-    for diag in sorted(set(diagnostics), key=lambda d: (d.path, d.line, d.tool, d.column)):
+    for diag in sorted(
+        set(diagnostics), key=lambda d: (d.path, d.line, d.tool, d.column)
+    ):
         groups.setdefault((diag.path, diag.line), []).append(diag)
     entries: list[str] = []
     for (path, line), group in groups.items():

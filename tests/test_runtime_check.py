@@ -201,8 +201,22 @@ def test_symbolic_expression_with_unbound_name_names_the_field() -> None:
     class Unbound(eqx.Module):
         x: Float[Array, "k*2"]
 
-    with pytest.raises(jaxtyping.AnnotationError, match="Unbound.*field 'x'"):
+    with pytest.raises(jaxtyping.AnnotationError, match=r"Unbound.*field 'x'"):
         Unbound(jnp.ones(2))
+
+
+def test_symbolic_expression_may_read_fields_of_self() -> None:
+    class Window(eqx.Module):
+        size: int
+        weights: Float[Array, "{self.size}"]
+
+        def __call__(self, x: Float[Array, "{self.size}*2"]) -> Float[Array, ""]:
+            return jnp.sum(x)
+
+    window = Window(3, jnp.ones(3))
+    assert window(jnp.ones(6)).shape == ()
+    assert "field 'weights'" in _message(lambda: Window(3, jnp.ones(4)))
+    assert "argument 'x'" in _message(lambda: window(jnp.ones(3)))
 
 
 def test_other_dtype_families() -> None:
@@ -296,7 +310,9 @@ def test_plain_annotations_accept_good_values() -> None:
         ("maybe", "3", "str '3'"),
     ],
 )
-def test_plain_annotations_reject_bad_values(field: str, value: object, got: str) -> None:
+def test_plain_annotations_reject_bad_values(
+    field: str, value: object, got: str
+) -> None:
     message = _message(lambda: _plain(**{field: value}))
     assert message.startswith(f"Plain: field '{field}' does not match")
     assert f"got:      {got}" in message
@@ -415,7 +431,9 @@ def test_public_method_and_keyword_arguments() -> None:
     m = Methods(jnp.ones((4, 3)))
     assert m.project(jnp.ones(3), times=2).shape == (4,)
     assert "argument 'x'" in _message(lambda: m.project(x=jnp.ones(2)))
-    assert "argument 'times'" in _message(lambda: m.project(jnp.ones(3), times=_any("2")))
+    assert "argument 'times'" in _message(
+        lambda: m.project(jnp.ones(3), times=_any("2"))
+    )
 
 
 def test_variadic_arguments() -> None:
@@ -462,7 +480,8 @@ class HoldsCounted(eqx.Module):
 def test_checks_run_at_trace_time_only() -> None:
     @jax.jit
     def make(x: Array) -> Array:
-        return HoldsCounted(cast(Counted, x)).x  # pyright: ignore[reportReturnType]
+        HoldsCounted(cast(Counted, x))
+        return x
 
     before = _CountingMeta.calls
     make(jnp.ones(2))
@@ -479,8 +498,12 @@ def test_violation_inside_jit_raises_at_trace_time() -> None:
         return Affine(w, b)(x)
 
     assert run(jnp.ones((4, 3)), jnp.ones(4), jnp.ones(3)).shape == (4,)
-    assert "field 'bias'" in _message(lambda: run(jnp.ones((4, 3)), jnp.ones(5), jnp.ones(3)))
-    assert "argument 'x'" in _message(lambda: run(jnp.ones((4, 3)), jnp.ones(4), jnp.ones(2)))
+    assert "field 'bias'" in _message(
+        lambda: run(jnp.ones((4, 3)), jnp.ones(5), jnp.ones(3))
+    )
+    assert "argument 'x'" in _message(
+        lambda: run(jnp.ones((4, 3)), jnp.ones(4), jnp.ones(2))
+    )
 
 
 class AffineUnchecked(eqx.Module, typecheck=False):
@@ -492,7 +515,9 @@ class AffineUnchecked(eqx.Module, typecheck=False):
 
 
 def test_compiled_program_identical_with_checks_on_and_off() -> None:
-    def build_and_call(cls: type[Affine] | type[AffineUnchecked]) -> Callable[..., Array]:
+    def build_and_call(
+        cls: type[Affine] | type[AffineUnchecked],
+    ) -> Callable[..., Array]:
         def f(w: Array, b: Array, x: Array) -> Array:
             return cls(w, b)(x)
 
@@ -615,7 +640,7 @@ def test_opted_out_subclass_skips_inherited_method_checks() -> None:
         pass
 
     layer = LooseAffine(jnp.ones((4, 3)), jnp.ones(5))
-    with pytest.raises(TypeError, match="dot_general|incompatible|shapes"):
+    with pytest.raises(TypeError, match=r"dot_general|incompatible|shapes"):
         layer(jnp.ones(2))  # jnp's own error, not ours
     with pytest.raises(Exception) as info:
         layer(jnp.ones(2))

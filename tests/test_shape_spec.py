@@ -1,3 +1,5 @@
+from typing import Any
+
 import jaxtyping
 import pytest
 from hypothesis import given
@@ -91,6 +93,10 @@ def test_symbolic_evaluation() -> None:
     assert symbolic_names("n*m+1") == {"n", "m"}
 
 
+def _plus(name: str, offset: int) -> str:
+    return f"{name}+{offset}"
+
+
 _NAME = st.from_regex(r"[a-zA-Z][a-zA-Z0-9]{0,5}", fullmatch=True)
 _SINGLE = st.one_of(
     st.builds(FixedDim, st.integers(0, 10_000), st.booleans()),
@@ -98,7 +104,7 @@ _SINGLE = st.one_of(
     st.builds(AnonymousDim, st.one_of(st.just(""), _NAME)),
     st.builds(
         SymbolicDim,
-        st.builds(lambda a, b: f"{a}+{b}", _NAME, st.integers(0, 9)),
+        st.builds(_plus, _NAME, st.integers(0, 9)),
         st.booleans(),
     ),
 )
@@ -115,7 +121,9 @@ def _specs(draw: st.DrawFn) -> ShapeSpec:
                 [
                     VariadicDim(),
                     VariadicDim(spelling="*_"),
-                    VariadicDim(name, b, t, ("?" if t else "") + "*" + ("#" if b else "") + name),
+                    VariadicDim(
+                        name, b, t, ("?" if t else "") + "*" + ("#" if b else "") + name
+                    ),
                 ]
             )
         )
@@ -133,9 +141,10 @@ def test_format_parse_round_trip(spec: ShapeSpec) -> None:
 def test_agrees_with_jaxtyping(spec: ShapeSpec) -> None:
     """jaxtyping accepts every string we produce, with the same variadic index."""
     text = format_shape(spec)
-    hint = jaxtyping.Shaped[jaxtyping.Array, text]
-    assert hint.index_variadic == spec.variadic_index  # pyright: ignore[reportAttributeAccessIssue]  # runtime attribute of jaxtyping's class
-    assert len(hint.dims) == len(spec.dims)  # pyright: ignore[reportAttributeAccessIssue]  # runtime attribute of jaxtyping's class
+    # jaxtyping's run-time class; its attributes are invisible to checkers.
+    hint: Any = jaxtyping.Shaped[jaxtyping.Array, text]
+    assert hint.index_variadic == spec.variadic_index
+    assert len(hint.dims) == len(spec.dims)
 
 
 @given(st.text(alphabet="ab1_*#.?=+ ,()", max_size=12))

@@ -11,7 +11,7 @@ from equinox.typecheck import Diagnostic, main, merge
 
 ROOT = Path(__file__).resolve().parent.parent
 
-GOOD = '''\
+GOOD = """\
 import jax.numpy as jnp
 from jaxtyping import Array
 
@@ -30,9 +30,9 @@ def apply(model: Scale, x: Array) -> Array:
 
 
 print(apply(Scale(jnp.asarray(2.0)), jnp.ones(3)))
-'''
+"""
 
-BAD = '''\
+BAD = """\
 import jax.numpy as jnp
 from jaxtyping import Array
 
@@ -51,7 +51,7 @@ def apply(model: Scale, x: Array) -> Array:
 
 
 apply(Scale(jnp.asarray(2.0)), "not an array")
-'''
+"""
 
 
 @pytest.fixture
@@ -83,8 +83,13 @@ def test_bad_file_fails_with_merged_report(
     # One entry for the line both tools flag, naming both tools' codes.
     wrong_arg = [line for line in lines if line.startswith("bad.py:18:")]
     assert len(wrong_arg) == 1, out
-    assert "mypy: arg-type" in wrong_arg[0] and "pyright: reportArgumentType" in wrong_arg[0]
-    assert lines[-1].startswith("Found 2 error lines in 1 file(s) (mypy: 2, pyright: 1)")
+    assert (
+        "mypy: arg-type" in wrong_arg[0]
+        and "pyright: reportArgumentType" in wrong_arg[0]
+    )
+    assert lines[-1].startswith(
+        "Found 2 error lines in 1 file(s) (mypy: 2, pyright: 1)"
+    )
 
 
 def test_missing_path_is_a_usage_error(
@@ -98,7 +103,9 @@ def test_merge_deduplicates_by_line() -> None:
     diags = [
         Diagnostic("mypy", "a.py", 3, 5, "Bad argument", "arg-type"),
         Diagnostic("mypy", "a.py", 3, 5, "Bad argument", "arg-type"),
-        Diagnostic("pyright", "a.py", 3, 5, "Argument of type int", "reportArgumentType"),
+        Diagnostic(
+            "pyright", "a.py", 3, 5, "Argument of type int", "reportArgumentType"
+        ),
         Diagnostic("pyright", "a.py", 1, 1, "Import cycle", "reportImportCycles"),
     ]
     entries = merge(diags)

@@ -122,7 +122,9 @@ def _collect(files: list[Path]) -> Reports:
         [f for f in files if f.parent.name != "fail"],
         [f for f in files if f.parent.name == "fail"],
     ]
-    records = [r for group in groups if group for r in run_mypy(group, _mypy_cache_dir())]
+    records = [
+        r for group in groups if group for r in run_mypy(group, _mypy_cache_dir())
+    ]
     for record in records:
         if record.get("severity") != "error":
             continue
@@ -130,7 +132,9 @@ def _collect(files: list[Path]) -> Reports:
         line = int(str(record["line"]))
         code = str(record.get("code") or "misc")
         mypy.setdefault(path, set()).add((line, code))
-        messages.setdefault(("mypy", path, line), []).append(f"{record['message']} [{code}]")
+        messages.setdefault(("mypy", path, line), []).append(
+            f"{record['message']} [{code}]"
+        )
     out, err = pyright.communicate()
     try:
         report = json.loads(out)
@@ -187,7 +191,9 @@ def test_corpus_file(path: Path, tool: str, reports: Reports) -> None:
 def test_every_corpus_file_is_strict() -> None:
     for path in FILES:
         first = path.read_text().splitlines()[:1]
-        assert first == ["# pyright: strict"], f"{_ids(path)} must start with '# pyright: strict'"
+        assert first == ["# pyright: strict"], (
+            f"{_ids(path)} must start with '# pyright: strict'"
+        )
 
 
 def test_corpus_file_names_are_unique() -> None:

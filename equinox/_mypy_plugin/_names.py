@@ -6,7 +6,11 @@ MODULE: Final = "equinox._module.Module"
 FIELD_SPECIFIERS: Final = frozenset({"equinox._field.field", "dataclasses.field"})
 ABSTRACT_VAR: Final = "equinox._abstract.AbstractVar"
 CLASSVAR_NAMES: Final = frozenset(
-    {"typing.ClassVar", "typing_extensions.ClassVar", "equinox._abstract.AbstractClassVar"}
+    {
+        "typing.ClassVar",
+        "typing_extensions.ClassVar",
+        "equinox._abstract.AbstractClassVar",
+    }
 )
 INIT_METHODS: Final = frozenset({"__init__", "__post_init__"})
 

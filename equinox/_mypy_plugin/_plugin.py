@@ -119,7 +119,9 @@ class EquinoxPlugin(Plugin):
 
     # -- our hooks -----------------------------------------------------------
 
-    def _base_class_hook(self, fullname: str) -> Callable[[ClassDefContext], None] | None:
+    def _base_class_hook(
+        self, fullname: str
+    ) -> Callable[[ClassDefContext], None] | None:
         if self._module_info(fullname) is None:
             return None
         return analyze_module_class
@@ -136,7 +138,9 @@ class EquinoxPlugin(Plugin):
 
         return hook
 
-    def _attribute_hook(self, fullname: str) -> Callable[[AttributeContext], Type] | None:
+    def _attribute_hook(
+        self, fullname: str
+    ) -> Callable[[AttributeContext], Type] | None:
         owner, _, name = fullname.rpartition(".")
         known = self._attribute_owners.get(owner)
         if known is None:
@@ -157,7 +161,9 @@ class EquinoxPlugin(Plugin):
 
     # -- mypy's interface: ours chained with the shape plugin's ---------------
 
-    def get_base_class_hook(self, fullname: str) -> Callable[[ClassDefContext], None] | None:
+    def get_base_class_hook(
+        self, fullname: str
+    ) -> Callable[[ClassDefContext], None] | None:
         mine = self._base_class_hook(fullname)
         theirs = self._shapes.get_base_class_hook(fullname) if self._shapes else None
         if mine is not None and theirs is not None:
@@ -175,7 +181,9 @@ class EquinoxPlugin(Plugin):
             return _chain_signature_hooks(mine, theirs)
         return _pick(mine, theirs)
 
-    def get_attribute_hook(self, fullname: str) -> Callable[[AttributeContext], Type] | None:
+    def get_attribute_hook(
+        self, fullname: str
+    ) -> Callable[[AttributeContext], Type] | None:
         mine = self._attribute_hook(fullname)
         theirs = self._shapes.get_attribute_hook(fullname) if self._shapes else None
         if mine is not None and theirs is not None:
@@ -189,7 +197,9 @@ class EquinoxPlugin(Plugin):
         # an analysed one); the plugin has none of its own.
         return self._shapes.get_type_analyze_hook(fullname) if self._shapes else None
 
-    def get_function_hook(self, fullname: str) -> Callable[[FunctionContext], Type] | None:
+    def get_function_hook(
+        self, fullname: str
+    ) -> Callable[[FunctionContext], Type] | None:
         return self._shapes.get_function_hook(fullname) if self._shapes else None
 
     def get_method_hook(self, fullname: str) -> Callable[[MethodContext], Type] | None:
@@ -198,7 +208,9 @@ class EquinoxPlugin(Plugin):
     def get_method_signature_hook(
         self, fullname: str
     ) -> Callable[[MethodSigContext], FunctionLike] | None:
-        return self._shapes.get_method_signature_hook(fullname) if self._shapes else None
+        return (
+            self._shapes.get_method_signature_hook(fullname) if self._shapes else None
+        )
 
     def get_class_attribute_hook(
         self, fullname: str
@@ -213,16 +225,22 @@ class EquinoxPlugin(Plugin):
     def get_class_decorator_hook_2(
         self, fullname: str
     ) -> Callable[[ClassDefContext], bool] | None:
-        return self._shapes.get_class_decorator_hook_2(fullname) if self._shapes else None
+        return (
+            self._shapes.get_class_decorator_hook_2(fullname) if self._shapes else None
+        )
 
-    def get_metaclass_hook(self, fullname: str) -> Callable[[ClassDefContext], None] | None:
+    def get_metaclass_hook(
+        self, fullname: str
+    ) -> Callable[[ClassDefContext], None] | None:
         return self._shapes.get_metaclass_hook(fullname) if self._shapes else None
 
     def get_customize_class_mro_hook(
         self, fullname: str
     ) -> Callable[[ClassDefContext], None] | None:
         return (
-            self._shapes.get_customize_class_mro_hook(fullname) if self._shapes else None
+            self._shapes.get_customize_class_mro_hook(fullname)
+            if self._shapes
+            else None
         )
 
     def get_dynamic_class_hook(

@@ -86,7 +86,9 @@ def _abstract_kind(stmt: AssignmentStmt, ctx: ClassDefContext) -> str | None:
         return "var"
     # Static tools see `AbstractClassVar` as `ClassVar` itself, so only the
     # spelling tells them apart.
-    if spelled == "AbstractClassVar" and (fullname is None or fullname in CLASSVAR_NAMES):
+    if spelled == "AbstractClassVar" and (
+        fullname is None or fullname in CLASSVAR_NAMES
+    ):
         return "classvar"
     return None
 
@@ -125,14 +127,20 @@ def _inherited_custom_init(info: TypeInfo) -> SymbolTableNode | None:
 
 def _expose_inherited_init(info: TypeInfo) -> None:
     own = info.names.get("__init__")
-    if own is not None and own.node is not None and getattr(own.node, "info", None) is info:
+    if (
+        own is not None
+        and own.node is not None
+        and getattr(own.node, "info", None) is info
+    ):
         return  # the class writes its own __init__
     inherited = _inherited_custom_init(info)
     if inherited is None:
         if own is not None and not own.plugin_generated:
             del info.names["__init__"]  # a stale alias from an earlier pass
         return
-    info.names["__init__"] = SymbolTableNode(MDEF, inherited.node, plugin_generated=False)
+    info.names["__init__"] = SymbolTableNode(
+        MDEF, inherited.node, plugin_generated=False
+    )
 
 
 def analyze_module_class(ctx: ClassDefContext) -> None:
@@ -167,4 +175,3 @@ def analyze_module_class(ctx: ClassDefContext) -> None:
         "converters": converters,
     }
     _expose_inherited_init(info)
-

@@ -46,28 +46,25 @@ def _check_call(
     if not isinstance(context, CallExpr) or not isinstance(api, TypeChecker):
         return default
     callee = get_proper_type(api.lookup_type_or_none(context.callee))
+    skip = 0  # leading parameters the call does not pass (`self`)
     if isinstance(callee, Instance):  # a callable object: its __call__
         call = callee.type.get_method("__call__")
         callee = None if call is None else get_proper_type(call.type)
-        if isinstance(callee, CallableType) and callee.arg_types:
-            callee = callee.copy_modified(
-                arg_types=callee.arg_types[1:],
-                arg_kinds=callee.arg_kinds[1:],
-                arg_names=callee.arg_names[1:],
-            )
-    if not isinstance(callee, CallableType) or len(callee.arg_types) != len(
-        arg_types
-    ):
+        skip = 1
+    if not isinstance(callee, CallableType):
+        return default
+    formals = callee.arg_types[skip:]
+    if len(formals) != len(arg_types):
         return default
     memo = Memo()
     name = callee.name or "function"
-    for i, (formal, actuals) in enumerate(zip(callee.arg_types, arg_types)):
+    for i, (formal, actuals) in enumerate(zip(formals, arg_types, strict=True)):
         expected = spec_of(formal)
-        if expected is None or callee.arg_kinds[i] == ARG_STAR2:
+        if expected is None or callee.arg_kinds[i + skip] == ARG_STAR2:
             continue
-        param = callee.arg_names[i]
+        param = callee.arg_names[i + skip]
         who = f'argument "{param}"' if param else f"argument {i + 1}"
-        for expr, actual in zip(args[i], actuals):
+        for expr, actual in zip(args[i], actuals, strict=False):
             check_value(
                 api,
                 expected,
@@ -93,7 +90,7 @@ def _instantiate_return(
             return default
         items: Sequence[Type] = [
             _instantiate_return(d, r, memo, api)
-            for d, r in zip(declared_p.items, default_p.items)
+            for d, r in zip(declared_p.items, default_p.items, strict=False)
         ]
         return default_p.copy_modified(items=list(items))
     spec = spec_of(declared_p)

@@ -51,7 +51,13 @@ def attach(base: Instance, spec: ArraySpec, str_type: Instance) -> Instance:
     shape = "" if spec.shape is None else format_shape(spec.shape)
     known = "1" if spec.shape is not None else "0"
     value = f"{spec.dtype}{_SEP}{known}{_SEP}{shape}"
-    new = base.copy_modified()
+    new = Instance(
+        base.type,
+        base.args,
+        base.line,
+        base.column,
+        last_known_value=base.last_known_value,
+    )
     new.extra_attrs = ExtraAttrs({_KEY: LiteralType(value, str_type)}, {_KEY})
     return new
 

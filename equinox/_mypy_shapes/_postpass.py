@@ -12,6 +12,7 @@ Functions mypy defers to its second pass are not covered.
 from mypy.checker import TypeChecker
 from mypy.nodes import (
     ARG_POS,
+    MISSING_FALLBACK,
     AssignmentStmt,
     Block,
     CallExpr,
@@ -26,7 +27,6 @@ from mypy.nodes import (
     ImportAll,
     ImportFrom,
     MatchStmt,
-    MISSING_FALLBACK,
     MemberExpr,
     MypyFile,
     NameExpr,
@@ -75,6 +75,11 @@ def _installed(path: str) -> bool:
     return "site-packages" in path or "dist-packages" in path
 
 
+def _none_signature() -> CallableType:
+    """`() -> None` as the parser would produce it (analysed later by mypy)."""
+    return CallableType([], [], [], UnboundType("None"), Instance(MISSING_FALLBACK, []))
+
+
 def inject_sentinel(file: MypyFile) -> None:
     """Append `def __eqx_shapes_check__() -> None: len("")` to the module.
 
@@ -89,11 +94,8 @@ def inject_sentinel(file: MypyFile) -> None:
     line = max(last.end_line or last.line, last.line)
     call = CallExpr(NameExpr("len"), [StrExpr("")], [ARG_POS], [None])
     stmt = ExpressionStmt(call)
-    signature = CallableType(
-        [], [], [], UnboundType("None"), Instance(MISSING_FALLBACK, [])
-    )
-    func = FuncDef(_SENTINEL_NAME, [], Block([stmt]), signature)
-    func.unanalyzed_type = signature.copy_modified()
+    func = FuncDef(_SENTINEL_NAME, [], Block([stmt]), _none_signature())
+    func.unanalyzed_type = _none_signature()
     for node in (func, func.body, stmt, call, call.callee, call.args[0]):
         node.set_line(line)
     file.defs.append(func)
@@ -141,9 +143,10 @@ def _visit(stmt: Statement, api: TypeChecker, ret: Type | None) -> None:
         case WithStmt():
             _walk(stmt.body.body, api, ret)
         case TryStmt():
-            for block in [stmt.body, *stmt.handlers, stmt.else_body, stmt.finally_body]:
-                if block is not None:
-                    _walk(block.body, api, ret)
+            blocks: list[Block | None] = [stmt.body, *stmt.handlers]
+            for maybe in [*blocks, stmt.else_body, stmt.finally_body]:
+                if maybe is not None:
+                    _walk(maybe.body, api, ret)
         case MatchStmt():
             for block in stmt.bodies:
                 _walk(block.body, api, ret)
@@ -210,7 +213,7 @@ def _check(
     if isinstance(want_p, TupleType) and isinstance(got_p, TupleType):
         if len(want_p.items) == len(got_p.items):
             memo = Memo()
-            for i, (w, g) in enumerate(zip(want_p.items, got_p.items)):
+            for i, (w, g) in enumerate(zip(want_p.items, got_p.items, strict=False)):
                 expected = spec_of(w)
                 if expected is not None:
                     check_value(

@@ -105,10 +105,12 @@ def _unify(expected: ShapeSpec, actual: ShapeSpec, memo: Memo, who: str) -> None
         if ev is None:
             if len(a) != len(e):
                 raise _Mismatch(f"it has {len(a)} dimensions, not {len(e)}")
-            pairs = [(i, x, y) for i, (x, y) in enumerate(zip(e, a))]
+            pairs = [(i, x, y) for i, (x, y) in enumerate(zip(e, a, strict=False))]
         else:
             if len(a) < len(e) - 1:
-                raise _Mismatch(f"it has {len(a)} dimensions, not at least {len(e) - 1}")
+                raise _Mismatch(
+                    f"it has {len(a)} dimensions, not at least {len(e) - 1}"
+                )
             suffix = len(e) - ev - 1
             pairs = [(i, e[i], a[i]) for i in range(ev)]
             pairs += [(len(a) - k, e[-k], a[-k]) for k in range(1, suffix + 1)]
@@ -180,10 +182,8 @@ def _bind_variadic(want: Dim, got: Sequence[Dim], memo: Memo, who: str) -> None:
     before = " ".join(_show(x) for x in prev) or "()"
     origin = memo.origin["*" + want.name]
     if len(prev) != len(items):
-        raise _Mismatch(
-            f"*{want.name} is ({shown}) here but ({before}) from {origin}"
-        )
-    for x, y in zip(prev, items):
+        raise _Mismatch(f"*{want.name} is ({shown}) here but ({before}) from {origin}")
+    for x, y in zip(prev, items, strict=False):
         if isinstance(x, int) and isinstance(y, int) and x != y:
             raise _Mismatch(
                 f"*{want.name} is ({shown}) here but ({before}) from {origin}"

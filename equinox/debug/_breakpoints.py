@@ -1,5 +1,6 @@
 """`breakpoint_if`: open JAX's debugger only when a condition holds."""
 
+import warnings
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -16,6 +17,18 @@ from .._errors import dtype_of
 _debug_breakpoint = cast("Callable[..., object]", jax.debug.breakpoint)  # pyright: ignore[reportUnknownMemberType]  # see above
 
 
+def _open_debugger(kwargs: dict[str, Any]) -> None:
+    with warnings.catch_warnings():
+        # jax captures the locals of every frame on the stack, and warns about
+        # any generator among them (e.g. in a test runner's frames).
+        warnings.filterwarnings(
+            "ignore",
+            message="Python iterable type 'generator'",
+            category=DeprecationWarning,
+        )
+        _debug_breakpoint(**kwargs)
+
+
 def breakpoint_if(pred: ArrayLike | bool, **kwargs: Any) -> None:
     """Open `jax.debug.breakpoint(**kwargs)` if any element of `pred` is True.
 
@@ -30,11 +43,11 @@ def breakpoint_if(pred: ArrayLike | bool, **kwargs: Any) -> None:
         )
     if not isinstance(pred, Tracer):
         if np.any(np.asarray(pred)):
-            _debug_breakpoint(**kwargs)
+            _open_debugger(kwargs)
         return
 
     def stop() -> None:
-        _debug_breakpoint(**kwargs)
+        _open_debugger(kwargs)
 
     def go_on() -> None:
         pass

@@ -20,12 +20,16 @@ from ._conv import PaddingLike, Pads, normalise_padding, same_padding
 from ._param_init import check_input_rank, check_positive_int, per_dim
 
 
-def _init_for(init: float, dtype: np.dtype[np.generic]) -> Array:
-    """The reduction's initial value in `dtype` (±inf becomes the int extremes)."""
+def _init_for(init: float, dtype: np.dtype[np.generic]) -> np.ndarray:
+    """The reduction's initial value in `dtype` (±inf becomes the int extremes).
+
+    A NumPy value, so that it stays concrete under `jit`: JAX only picks its
+    differentiable max/sum window reductions for a concrete identity.
+    """
     if jnp.issubdtype(dtype, jnp.integer) and math.isinf(init):
         info = np.iinfo(str(dtype))
-        return jnp.asarray(info.min if init < 0 else info.max, dtype)
-    return jnp.asarray(init, dtype)
+        return np.asarray(info.min if init < 0 else info.max, dtype)
+    return np.asarray(init, dtype)
 
 
 def _ceil_extra(

@@ -50,7 +50,7 @@ def test_state_rejects_foreign_index_and_non_index() -> None:
 
 
 def test_state_index_requires_arrays() -> None:
-    with pytest.raises(TypeError, match="pytree of arrays.*str"):
+    with pytest.raises(TypeError, match=r"pytree of arrays.*str"):
         StateIndex("hello")
 
 

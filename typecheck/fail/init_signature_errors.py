@@ -49,4 +49,6 @@ class Keyword(eqx.Module):
 
 Keyword(1, b=2)
 Keyword(1, 2)  # E: call-arg; pyright: reportCallIssue
-Point(1.0, 2.0).missing  # E: attr-defined; pyright: reportAttributeAccessIssue, reportUnknownMemberType
+Point(
+    1.0, 2.0
+).missing  # E: attr-defined; pyright: reportAttributeAccessIssue, reportUnknownMemberType

@@ -32,9 +32,7 @@ jitted = eqx.filter_jit(loss)
 jitted(model, x, "y")  # E: arg-type; pyright: reportArgumentType
 jitted(model, x)  # E: call-arg; pyright: reportCallIssue
 jitted(model, x, x, z=1)  # E: call-arg; pyright: reportCallIssue
-eqx.filter_jit(donate="everything")(
-    loss
-)  # E: call-overload; pyright: reportArgumentType
+eqx.filter_jit(donate="every")  # E: call-overload; pyright: reportArgumentType
 compiled = jitted.lower(model, x, x).compile()
 compiled(model, x, 3)  # E: arg-type; pyright: reportArgumentType
 wrong_result: int = jitted(model, x, x)  # E: assignment; pyright: reportAssignmentType
@@ -49,9 +47,8 @@ grads2.bais  # E: attr-defined; pyright: reportAttributeAccessIssue, reportUnkno
 (value_aux, aux), grads3 = eqx.filter_value_and_grad(loss_aux, has_aux=True)(model, x)
 aux_str: str = aux  # E: assignment; pyright: reportAssignmentType
 # has_aux=True needs a function returning a pair.
-eqx.filter_grad(
-    loss, has_aux=True
-)  # E: call-overload; pyright: reportCallIssue, reportArgumentType
+g = eqx.filter_grad
+g(loss, has_aux=True)  # E: call-overload; pyright: reportCallIssue,reportArgumentType
 
 # filter_vmap / filter_pmap / filter_checkpoint keep the parameters too.
 eqx.filter_vmap(loss)(model, x, None)  # E: arg-type; pyright: reportArgumentType

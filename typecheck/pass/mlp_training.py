@@ -27,7 +27,8 @@ class MLP(eqx.Module):
     def __init__(self, sizes: list[int], *, key: PRNGKeyArray) -> None:
         keys = jax.random.split(key, len(sizes) - 1)
         self.layers = tuple(
-            Dense(a, b, key=k) for a, b, k in zip(sizes[:-1], sizes[1:], keys, strict=True)
+            Dense(a, b, key=k)
+            for a, b, k in zip(sizes[:-1], sizes[1:], keys, strict=True)
         )
 
     def __call__(self, x: Array) -> Array:

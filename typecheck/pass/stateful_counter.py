@@ -28,7 +28,9 @@ class Normaliser(eqx.Module):
 
 
 @eqx.filter_jit
-def normalise(layer: Normaliser, x: Array, state: RunningStats) -> tuple[Array, RunningStats]:
+def normalise(
+    layer: Normaliser, x: Array, state: RunningStats
+) -> tuple[Array, RunningStats]:
     return layer(x, state)
 
 

@@ -1,0 +1,92 @@
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from jaxtyping import Array, Float, PRNGKeyArray
+
+import equinox as eqx
+from equinox.nn import BatchNorm, Sequential, State
+
+KEY = jax.random.key(0)
+
+
+class AddNoise(eqx.Module):
+    """Adds standard normal noise drawn from its key (zero without one)."""
+
+    def __call__(
+        self, x: Float[Array, "n"], *, key: PRNGKeyArray | None = None
+    ) -> Float[Array, "n"]:
+        return x if key is None else x + jax.random.normal(key, x.shape)
+
+
+def test_indexing_slicing_len_iteration() -> None:
+    a, b, c = eqx.nn.Lambda(jnp.sin), eqx.nn.Lambda(jnp.cos), eqx.nn.Lambda(jnp.exp)
+    seq = Sequential([a, b, c])
+    assert len(seq) == 3 and list(seq) == [a, b, c]
+    assert seq[0] is a and seq[-1] is c
+    tail = seq[1:]
+    assert isinstance(tail, Sequential) and tail.layers == (b, c)
+    x = jnp.array([0.3, 1.2])
+    np.testing.assert_allclose(seq(x), jnp.exp(jnp.cos(jnp.sin(x))), rtol=1e-6)
+    np.testing.assert_allclose(tail(x), jnp.exp(jnp.cos(x)), rtol=1e-6)
+    with pytest.raises(IndexError, match="out of range for 3 layers"):
+        seq[3]
+    with pytest.raises(TypeError, match="must be callable"):
+        Sequential([a, 3])  # type: ignore[list-item]  # deliberately wrong
+
+
+def test_key_is_split_and_given_only_to_layers_that_take_one() -> None:
+    # jax.nn.relu takes no `key`; the AddNoise layers each get their own key.
+    seq = Sequential([AddNoise(), jax.nn.relu, AddNoise()])
+    x = jnp.linspace(-1.0, 1.0, 5)
+    k0, _, k2 = jax.random.split(KEY, 3)
+    expected = jax.nn.relu(x + jax.random.normal(k0, (5,))) + jax.random.normal(
+        k2, (5,)
+    )
+    np.testing.assert_allclose(seq(x, key=KEY), expected, rtol=1e-6)
+    np.testing.assert_allclose(seq(x), jax.nn.relu(x))  # no key: no noise
+
+
+def test_state_is_threaded_through_stateful_layers() -> None:
+    k1, k2 = jax.random.split(KEY)
+    make = eqx.nn.make_with_state(Sequential)
+    model, state = make(
+        [
+            eqx.nn.Linear(2, 3, key=k1),
+            BatchNorm(3, "batch"),
+            jax.nn.relu,
+            Sequential([eqx.nn.Linear(3, 3, key=k2), BatchNorm(3, "batch")]),
+        ]
+    )
+    assert model.is_stateful() and not Sequential([jax.nn.relu]).is_stateful()
+    xs = jax.random.normal(KEY, (6, 2))
+
+    @eqx.filter_jit
+    def run(model: Sequential, state: State) -> tuple[Array, State]:
+        out: tuple[Array, State] = jax.vmap(
+            model, axis_name="batch", in_axes=(0, None), out_axes=(0, None)
+        )(xs, state)
+        return out
+
+    ys, new_state = run(model, state)
+    # The last layer is a BatchNorm: its outputs are normalised over the batch.
+    np.testing.assert_allclose(ys.mean(axis=0), 0, atol=1e-5)
+    first, inner = model[1], model[3]
+    assert isinstance(first, BatchNorm) and isinstance(inner, Sequential)
+    second = inner[1]
+    assert isinstance(second, BatchNorm)
+    for bn in (first, second):
+        assert int(new_state.get(bn.count_index)) == 1
+    # The first BatchNorm saw the first Linear's outputs.
+    linear = model[0]
+    assert isinstance(linear, eqx.nn.Linear)
+    hidden = jax.vmap(linear)(xs)
+    np.testing.assert_allclose(
+        new_state.get(first.stats_index)[0], hidden.mean(axis=0), rtol=1e-5, atol=1e-6
+    )
+
+
+def test_stateful_layer_without_state_is_an_error() -> None:
+    model, _ = eqx.nn.make_with_state(Sequential)([BatchNorm(3, "b")])
+    with pytest.raises(ValueError, match=r"layer 0 \(BatchNorm\) is stateful"):
+        model(jnp.zeros(3))

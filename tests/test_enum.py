@@ -1,0 +1,154 @@
+"""`eqx.Enumeration`."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from jaxtyping import Array
+
+import equinox as eqx
+
+
+class Colour(eqx.Enumeration):
+    red = "Red colour"
+    blue = "Blue colour"
+
+
+# Both checkers reject extending an enum that has members; see the report in
+# equinox/_enum.py's docstring.
+class MoreColours(Colour):  # type: ignore[misc]  # extending an enumeration
+    green = "Green colour"
+
+
+class Shape(eqx.Enumeration):
+    square = "Square"
+
+
+def test_members_are_instances_of_their_class() -> None:
+    assert isinstance(Colour.red, Colour)
+    assert isinstance(Colour.red, eqx.Enumeration)
+    assert isinstance(Colour.red, eqx.Module)
+    assert repr(Colour.blue) == "Colour.blue"
+    assert list(Colour) == [Colour.red, Colour.blue]
+    assert len(Colour) == 2
+
+
+def test_members_are_pytrees_of_one_int32() -> None:
+    leaves, treedef = jax.tree_util.tree_flatten(Colour.blue)
+    assert len(leaves) == 1
+    assert np.asarray(leaves[0]).dtype == np.int32
+    assert int(leaves[0]) == 1
+    rebuilt = jax.tree_util.tree_unflatten(treedef, leaves)
+    assert type(rebuilt) is Colour
+    assert bool(rebuilt == Colour.blue)
+
+
+def test_messages() -> None:
+    # mypy special-cases indexing an Enum class (pyright uses the metaclass).
+    assert Colour[Colour.red] == "Red colour"  # type: ignore[misc]  # mypy only allows str in Enum[...]
+    assert MoreColours[MoreColours.green] == "Green colour"  # type: ignore[misc]  # mypy only allows str in Enum[...]
+    assert MoreColours[MoreColours.red] == "Red colour"
+
+
+def test_eager_equality() -> None:
+    eq = Colour.red == Colour.red
+    assert isinstance(eq, jax.Array) and eq.dtype == jnp.bool_
+    assert bool(eq)
+    assert not bool(Colour.red == Colour.blue)
+    assert bool(Colour.red != Colour.blue)
+    assert hash(Colour.red) == hash(Colour.promote(Colour.red))
+
+
+def test_equality_and_where_under_jit() -> None:
+    traced: list[bool] = []
+
+    @jax.jit
+    def pick(c: Colour, x: Array) -> tuple[Colour, Array, Array]:
+        traced.append(c.is_traced())
+        chosen = Colour.where(x > 0, Colour.red, c)
+        return chosen, chosen == Colour.red, c != Colour.blue
+
+    chosen, is_red, not_blue = pick(Colour.blue, jnp.array(1.0))
+    assert type(chosen) is Colour and not chosen.is_traced()
+    assert bool(chosen == Colour.red) and bool(is_red) and not bool(not_blue)
+    chosen, is_red, _ = pick(Colour.blue, jnp.array(-1.0))
+    assert bool(chosen == Colour.blue) and not bool(is_red)
+    assert traced == [True]  # one trace; members of one class share it
+    pick(Colour.red, jnp.array(-1.0))
+    assert traced == [True]
+
+
+def test_where_under_vmap() -> None:
+    def pick(x: Array) -> Colour:
+        return Colour.where(x > 0, Colour.red, Colour.blue)
+
+    out = jax.vmap(pick)(jnp.array([1.0, -1.0, 2.0]))
+    np.testing.assert_array_equal(
+        jax.vmap(lambda c: c == Colour.red)(out), [True, False, True]
+    )
+
+
+def test_promote() -> None:
+    promoted = MoreColours.promote(Colour.blue)
+    assert type(promoted) is MoreColours
+    assert bool(promoted == MoreColours.blue)
+    assert MoreColours[promoted] == "Blue colour"  # type: ignore[misc]  # mypy only allows str in Enum[...]
+    promoted_in_jit = jax.jit(MoreColours.promote)(Colour.red)
+    assert bool(promoted_in_jit == MoreColours.red)
+    assert repr(MoreColours.green) == "MoreColours.green"
+
+
+def test_error_messages() -> None:
+    with pytest.raises(AttributeError, match="Colour has no member 'purple'"):
+        _ = Colour.purple  # type: ignore[attr-defined]  # testing the error
+    with pytest.raises(TypeError, match="cannot compare a member of Colour with"):
+        _ = Colour.red == Shape.square
+    with pytest.raises(TypeError, match="compare with another member"):
+        _ = Colour.red == "red"
+    with pytest.raises(TypeError, match=r"Use promote\(\.\.\.\)"):
+        _ = MoreColours.red == Colour.red
+    with pytest.raises(TypeError, match="Shape is not Colour or one of its parents"):
+        Colour.promote(Shape.square)
+    with pytest.raises(TypeError, match=r"Colour\.where `b`: expected a member"):
+        Colour.where(True, Colour.red, Shape.square)  # type: ignore[arg-type]  # testing the error
+    with pytest.raises(TypeError, match="not constructed directly"):
+        Colour()  # type: ignore[call-arg]  # testing the error
+    with pytest.raises(TypeError, match="no truth value"):
+        bool(Colour.red)
+    with pytest.raises(TypeError, match=r"Colour\[\.\.\.\]: expected a member of"):
+        _ = Colour[MoreColours.red]
+
+
+def test_message_of_traced_member_is_an_error() -> None:
+    def message(c: Colour) -> str:
+        return Colour[c]  # type: ignore[misc, return-value]  # mypy only allows str in Enum[...]
+
+    with pytest.raises(ValueError, match="the member is traced"):
+        jax.jit(message)(Colour.red)
+
+
+def test_bad_definitions() -> None:
+    with pytest.raises(TypeError, match="members must be given a string message"):
+
+        class Bad(eqx.Enumeration):
+            one = 1
+
+    with pytest.raises(TypeError, match="redefines the member 'red'"):
+
+        class Again(Colour):  # type: ignore[misc]  # testing the error
+            red = "again"  # type: ignore[misc]  # testing the error
+
+    with pytest.raises(TypeError, match="'where' is a method"):
+
+        class Clash(eqx.Enumeration):
+            where = "somewhere"  # type: ignore[assignment]  # testing the error
+
+
+def test_works_with_error_if() -> None:
+    @jax.jit
+    def check(c: Colour) -> Colour:
+        return eqx.error_if(c, c == Colour.red, "red is not allowed")
+
+    assert bool(check(Colour.blue) == Colour.blue)
+    with pytest.raises(Exception, match="red is not allowed"):
+        check(Colour.red)

@@ -1,0 +1,131 @@
+"""The plugin's state survives mypy's incremental cache: a warm run reports
+exactly what a cold run reports, also when only the importing module changed
+(the Module classes then come from the cache, not from source)."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from mypy import api as mypy_api
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MODELS = """\
+import jax.numpy as jnp
+from jaxtyping import Array
+
+import equinox as eqx
+
+
+def to_float(x: int | str) -> float:
+    return float(x)
+
+
+class Base(eqx.Module):
+    size: eqx.AbstractVar[int]
+    kind: eqx.AbstractClassVar[str]
+
+
+class Sized(Base):
+    size: int
+    rate: float = eqx.field(converter=to_float, default=1.0)
+
+
+class Complete(Sized):
+    kind = "complete"
+
+
+class Custom(eqx.Module):
+    weight: Array
+
+    def __init__(self, n: int) -> None:
+        self.weight = jnp.zeros(n)
+
+
+class SubCustom(Custom):
+    def double(self) -> Array:
+        return 2 * self.weight
+"""
+
+USE = """\
+from models import Base, Complete, Custom, Sized, SubCustom
+
+Base()
+Sized(3)
+Complete(3, "2.5")
+Complete(3, b"x")
+SubCustom(4)
+Custom(4).weight = Custom(2).weight
+
+
+def f(m: Complete) -> None:
+    m.rate = 2.0
+"""
+
+EXPECTED = {
+    (3, "eqx-abstract"),
+    (4, "eqx-abstract"),
+    (6, "arg-type"),
+    (8, "eqx-frozen"),
+    (12, "eqx-frozen"),
+}
+
+
+def _check(project: Path, cache: Path) -> list[str]:
+    stdout, stderr, status = mypy_api.run(
+        [
+            "--strict",
+            "--config-file",
+            str(ROOT / "pyproject.toml"),
+            "--cache-dir",
+            str(cache),
+            "--no-error-summary",
+            str(project / "models.py"),
+            str(project / "use.py"),
+        ]
+    )
+    assert status in (0, 1) and "INTERNAL ERROR" not in stdout + stderr, stdout + stderr
+    return sorted(line for line in stdout.splitlines() if ": error:" in line)
+
+
+def _pairs(lines: list[str]) -> set[tuple[int, str]]:
+    pairs = set()
+    for line in lines:
+        location, _, rest = line.partition(": error: ")
+        pairs.add((int(location.rsplit(":", 1)[1]), rest.rsplit("[", 1)[1].rstrip("]")))
+    return pairs
+
+
+@pytest.fixture(scope="module")
+def base_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache holding jax/equinox only, so the runs below are cold for the
+    user modules without re-analysing jax each time."""
+    warm = tmp_path_factory.mktemp("warmup")
+    (warm / "models.py").write_text("import equinox\n")
+    (warm / "use.py").write_text("")
+    cache = tmp_path_factory.mktemp("base-cache") / "cache"
+    _check(warm, cache)
+    return cache
+
+
+def test_warm_cache_gives_cold_diagnostics(
+    tmp_path: Path, base_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "models.py").write_text(MODELS)
+    (tmp_path / "use.py").write_text(USE)
+    cache = tmp_path / "cache"
+    shutil.copytree(base_cache, cache)
+
+    cold = _check(tmp_path, cache)
+    assert _pairs(cold) == EXPECTED
+    # Everything fresh: errors are replayed from the cache.
+    assert _check(tmp_path, cache) == cold
+
+    # Only use.py changes: models comes from the cache.
+    (tmp_path / "use.py").write_text(USE + "Sized(1, None)\n")
+    warm = _check(tmp_path, cache)
+    fresh_cache = tmp_path / "fresh-cache"
+    shutil.copytree(base_cache, fresh_cache)
+    assert warm == _check(tmp_path, fresh_cache)
+    assert _pairs(warm) == EXPECTED | {(13, "eqx-abstract"), (13, "arg-type")}
