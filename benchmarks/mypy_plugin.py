@@ -43,8 +43,16 @@ def _cold_run(config: Path) -> float:
         with tempfile.TemporaryDirectory(prefix="eqx-mypy-bench-") as cache:
             start = time.perf_counter()
             done = subprocess.run(
-                [sys.executable, "-m", "mypy", "--config-file", str(config)]
-                + ["--cache-dir", cache, *paths],
+                [
+                    sys.executable,
+                    "-m",
+                    "mypy",
+                    "--config-file",
+                    str(config),
+                    "--cache-dir",
+                    cache,
+                    *paths,
+                ],
                 cwd=ROOT,
                 capture_output=True,
                 text=True,

@@ -256,12 +256,32 @@ def _zero_cotangent(leaf: Any) -> Any:
     return np.zeros(jnp.shape(leaf), dtype=jax.dtypes.float0)
 
 
+@overload
 def filter_jvp(
     fn: Callable[..., _R],
     primals: Sequence[Any],
     tangents: Sequence[Any],
+    *,
+    has_aux: Literal[False] = False,
     **kwargs: Any,
-) -> tuple[_R, _R]:
+) -> tuple[_R, _R]: ...
+@overload
+def filter_jvp(
+    fn: Callable[..., tuple[_R, _A]],
+    primals: Sequence[Any],
+    tangents: Sequence[Any],
+    *,
+    has_aux: Literal[True],
+    **kwargs: Any,
+) -> tuple[_R, _R, _A]: ...
+def filter_jvp(
+    fn: Callable[..., Any],
+    primals: Sequence[Any],
+    tangents: Sequence[Any],
+    *,
+    has_aux: bool = False,
+    **kwargs: Any,
+) -> Any:
     """Jacobian-vector product of `fn(*primals, **kwargs)`.
 
     Floating-point arrays (and Python floats) in `primals` are differentiated;
@@ -269,7 +289,8 @@ def filter_jvp(
     zero, at each of them and `None` everywhere else. Returns
     `(primals_out, tangents_out)`; `tangents_out` has `None` at every output
     leaf that is not a floating-point array. Keyword arguments are not
-    differentiated.
+    differentiated. With `has_aux=True`, `fn` returns `(output, aux)` and the
+    result is `(primals_out, tangents_out, aux)`.
     """
     if not isinstance(primals, tuple | list) or not isinstance(tangents, tuple | list):
         raise TypeError(
@@ -311,16 +332,25 @@ def filter_jvp(
         diff_tangents.append(tangent.astype(primal.dtype))
     output = _Output()
 
-    def differentiable(diff_leaves: list[Any]) -> list[Any]:
+    def differentiable(diff_leaves: list[Any]) -> Any:
         it = iter(diff_leaves)
         full = [next(it) if m else leaf for leaf, m in zip(leaves, mask, strict=True)]
-        return output.split(fn(*treedef.unflatten(full), **kwargs))
+        out = fn(*treedef.unflatten(full), **kwargs)
+        if has_aux:
+            main, aux = _split_aux(out, "filter_jvp")
+            return output.split(main), aux
+        return output.split(out)
 
-    out, tangents_out = jaxt.jvp(differentiable, (diff,), (diff_tangents,))
+    result = jaxt.jvp(differentiable, (diff,), (diff_tangents,), has_aux=has_aux)
+    out, tangents_out = result[0], result[1]
     tangents_out = [
         t if is_inexact(o) else None for o, t in zip(out, tangents_out, strict=True)
     ]
-    return output.rebuild(out), output.rebuild_with(tangents_out, None)
+    primal_tree = output.rebuild(out)
+    tangent_tree = output.rebuild_with(tangents_out, None)
+    if has_aux:
+        return primal_tree, tangent_tree, result[2]
+    return primal_tree, tangent_tree
 
 
 @overload

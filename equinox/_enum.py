@@ -12,6 +12,11 @@ Static typing: type checkers only infer "this class attribute is an instance
 of the class" for `enum.Enum` subclasses, so under `TYPE_CHECKING` the public
 `Enumeration` is declared as an `enum.Enum` with a metaclass typing
 `Colour[member] -> str`. At run time it is `_EnumerationImpl`, a `Module`.
+Known costs of that disguise: mypy special-cases indexing an enum class and
+only accepts strings, so it rejects `Colour[member]` (pyright accepts it);
+both checkers reject subclassing an enumeration that already has members
+(`class More(Colour): ...`, which works at run time); and they show
+`enum.Enum` attributes such as `.name`/`.value` that members do not have.
 """
 
 import enum

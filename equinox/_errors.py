@@ -7,8 +7,11 @@ How a failing check reaches the user:
   the array leaves of `x` through a host callback that raises
   `EquinoxRuntimeError`. Because the returned leaves come out of that `cond`,
   the check survives dead-code elimination exactly when the result is used.
-  Under `vmap` the `cond` turns into a `select` that runs both branches, so the
-  host callback looks at the (batched) predicate again before raising.
+  Under `vmap` a custom batching rule folds the batch of predicates into one
+  (`any`), so the `cond` stays a `cond` and the callback runs only when some
+  element fails; the callback still reads the predicate before raising.
+- Under `grad`, a custom JVP passes tangents through, multiplied by a token
+  (== 1) produced by the check, so the derivative depends on the check too.
 - JAX turns an exception raised by a host callback into a `JaxRuntimeError`
   (first call) or a `ValueError` (cached fast path) whose text embeds the
   original traceback. `equinox_error_from` recognises those and rebuilds the
@@ -36,6 +39,7 @@ import jax.tree_util as jtu
 import numpy as np
 from jax import lax
 from jax.core import Tracer
+from jax.custom_batching import custom_vmap
 from jaxtyping import Array, ArrayLike
 
 from ._filters import is_array, is_inexact_array
@@ -254,15 +258,57 @@ def _passing_branch(
     return leaves, jnp.ones((), jnp.float32)
 
 
+_Check: TypeAlias = Callable[[Array, Array, _Leaves], tuple[_Leaves, Array]]
+
+
+def _batched_check(check: Any) -> Callable[..., Any]:
+    """The vmap rule: fold the batch of predicates into one, so that the
+    `cond` stays a `cond` (a batched predicate would turn it into a `select`
+    running the host callback on every call) and the callback only runs when
+    some element fails."""
+
+    def rule(
+        axis_size: int,
+        in_batched: tuple[bool, bool, tuple[bool, ...]],
+        pred: Array,
+        index: Array,
+        leaves: _Leaves,
+    ) -> tuple[tuple[_Leaves, Array], tuple[tuple[bool, ...], bool]]:
+        del axis_size
+        pred_batched, index_batched, leaves_batched = in_batched
+        if index_batched:
+            # The message of the first failing element (element 0 if the
+            # predicate is not batched: then all of them fail together).
+            index = index[jnp.argmax(pred)] if pred_batched else index[0]
+        if pred_batched:
+            pred = jnp.any(pred)
+        out, token = check(pred, index, leaves)
+        return (out, token), (leaves_batched, False)
+
+    return rule
+
+
+@functools.lru_cache(maxsize=512)
+def _check_for(msgs: tuple[str, ...], mode: _OnError) -> _Check:
+    """One function per (messages, mode): JAX caches traces per function."""
+
+    def check(pred: Array, index: Array, leaves: _Leaves) -> tuple[_Leaves, Array]:
+        out = lax.cond(  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]  # jax leaves it partially untyped
+            pred, _failing_branch(msgs, mode), _passing_branch, pred, index, leaves
+        )
+        return cast("tuple[_Leaves, Array]", out)
+
+    batched = custom_vmap(check)
+    batched.def_vmap(_batched_check(batched))  # pyright: ignore[reportUnknownMemberType]  # jax leaves it untyped
+    return cast("_Check", batched)
+
+
 def _checked_impl(
     msgs: tuple[str, ...], mode: _OnError, pred: Array, index: Array, leaves: _Leaves
 ) -> tuple[_Leaves, Array]:
     """The identity on `leaves`, plus a token equal to 1 that only exists
     once the check has passed."""
-    out = lax.cond(  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]  # jax leaves it partially untyped
-        pred, _failing_branch(msgs, mode), _passing_branch, pred, index, leaves
-    )
-    return cast("tuple[_Leaves, Array]", out)
+    return _check_for(msgs, mode)(pred, index, leaves)
 
 
 _checked = jax.custom_jvp[tuple[_Leaves, Array]](_checked_impl, nondiff_argnums=(0, 1))

@@ -35,6 +35,7 @@ import jax
 import jax.tree_util as jtu
 
 from . import _jax_typed as jaxt
+from ._errors import equinox_error_from
 from ._leaves import ARRAY_TYPES, first_unhashable
 
 _P = ParamSpec("_P")
@@ -48,7 +49,8 @@ Donate: TypeAlias = Literal[
 _DONATE_MODES: Final = ("all", "all-except-first", "warn", "warn-except-first", "none")
 _DONATION_WARNING: Final = "Some donated buffers were not usable"
 
-_flatten = jtu.tree_flatten
+# The registry method itself: one Python frame less than `jtu.tree_flatten`.
+_flatten = jtu.default_registry.flatten
 _live_wrappers: "weakref.WeakSet[_JitWrapper[..., Any]]" = weakref.WeakSet()
 
 
@@ -64,9 +66,9 @@ class _OutInfo:
     __slots__ = ("all_traced", "static", "treedef")
 
     def __init__(self, treedef: Any, static: tuple[Any, ...]) -> None:
-        self.treedef = treedef
-        self.static = static
-        self.all_traced = all(leaf is None for leaf in static)
+        self.treedef: Any = treedef
+        self.static: tuple[Any, ...] = static
+        self.all_traced: bool = all(leaf is None for leaf in static)
 
     def same_as(self, other: "_OutInfo") -> bool:
         if self.treedef != other.treedef:
@@ -109,7 +111,7 @@ class _Entry:
     def __init__(self, static_positions: tuple[int, ...]) -> None:
         self.jitted: Any = None
         self.call: Callable[..., Any] = _unset
-        self.static_positions = static_positions
+        self.static_positions: tuple[int, ...] = static_positions
         self.single: _OutInfo | None = None
         self.by_signature: dict[tuple[Any, ...], _OutInfo] = {}
 
@@ -211,8 +213,13 @@ class _JitWrapper(Generic[_P, _R_co]):
             if entry is None:
                 entry = self._entry(cache, leaves, treedef, bool(kwargs), args)
             out = entry.call(*leaves)
-        except (TypeError, ValueError) as e:
+        except Exception as e:
             self._explain(e, args, kwargs)
+            checked = equinox_error_from(e)
+            if checked is not None:
+                # A failed `eqx.error_if`: raise it as itself, not as JAX's
+                # wrapper around a host-callback traceback.
+                raise checked from None
             raise
         info = entry.single
         if info is None:
@@ -317,6 +324,8 @@ class _JitWrapper(Generic[_P, _R_co]):
         self, error: Exception, args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> None:
         """Re-raise JAX's complaint about an unhashable static leaf naming it."""
+        if not isinstance(error, TypeError | ValueError):
+            return
         message = str(error)
         if "unhashable" not in message and "Non-hashable" not in message:
             return

@@ -35,7 +35,7 @@ class if_array:
     def __init__(self, axis: int) -> None:
         if not isinstance(axis, int) or isinstance(axis, bool):  # pyright: ignore[reportUnnecessaryIsInstance]  # checked for untyped callers
             raise TypeError(f"if_array(axis) needs an int axis; got {axis!r}.")
-        self.axis = axis
+        self.axis: int = axis
 
     def __call__(self, x: object) -> int | None:
         return self.axis if isinstance(x, ARRAY_TYPES) else None

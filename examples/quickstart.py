@@ -27,9 +27,10 @@ def loss(model: TwoLayer, xs: Float[Array, "n 1"], ys: Float[Array, "n 1"]) -> A
     return jnp.mean((jax.vmap(model)(xs) - ys) ** 2)
 
 
-@jax.jit
+@eqx.filter_jit
 def step(model: TwoLayer, xs: Array, ys: Array) -> tuple[Array, TwoLayer]:
-    value, grads = jax.value_and_grad(loss)(model, xs, ys)
+    # `grads` is a TwoLayer too (gradients of its floating-point arrays).
+    value, grads = eqx.filter_value_and_grad(loss)(model, xs, ys)
     model = jax.tree_util.tree_map(lambda p, g: p - 0.1 * g, model, grads)
     return value, model
 

@@ -21,8 +21,8 @@ from sklearn.model_selection import train_test_split
 
 import equinox as eqx
 
-EPOCHS = 20
-BATCH_SIZE = 64
+EPOCHS = 25
+BATCH_SIZE = 32
 LEARNING_RATE = 3e-3
 BAR_WIDTH = 20
 
@@ -51,10 +51,18 @@ class CNN(eqx.Module):
         return self.output(x)
 
 
+def predict(
+    model: CNN, images: Float[Array, "batch 1 8 8"]
+) -> Float[Array, "batch 10"]:
+    """Logits for a batch: the model sees one image at a time under vmap."""
+    logits: Float[Array, "batch 10"] = jax.vmap(model)(images)
+    return logits
+
+
 def loss_fn(
     model: CNN, images: Float[Array, "batch 1 8 8"], labels: Int[Array, " batch"]
 ) -> Float[Array, ""]:
-    logits = jax.vmap(model)(images)
+    logits = predict(model, images)
     losses: Array = optax.softmax_cross_entropy_with_integer_labels(logits, labels)
     return jnp.mean(losses)
 
@@ -77,7 +85,7 @@ def train_step(
 def accuracy(
     model: CNN, images: Float[Array, "n 1 8 8"], labels: Int[Array, " n"]
 ) -> Float[Array, ""]:
-    predictions = jnp.argmax(jax.vmap(model)(images), axis=-1)
+    predictions = jnp.argmax(predict(model, images), axis=-1)
     return jnp.mean(predictions == labels)
 
 
@@ -103,10 +111,11 @@ def main() -> None:
     start = time.perf_counter()
     x_train, y_train, x_test, y_test = load_data()
     model = CNN(key=jax.random.key(0))
-    optimiser = optax.adam(LEARNING_RATE)
+    num_batches = len(x_train) // BATCH_SIZE
+    schedule = optax.cosine_decay_schedule(LEARNING_RATE, EPOCHS * num_batches)
+    optimiser = optax.adam(schedule)
     opt_state = optimiser.init(eqx.filter(model, eqx.is_array))
     rng = np.random.default_rng(0)
-    num_batches = len(x_train) // BATCH_SIZE
     interactive = sys.stdout.isatty()
     for epoch in range(1, EPOCHS + 1):
         order = rng.permutation(len(x_train))
@@ -130,6 +139,8 @@ def main() -> None:
     elapsed = time.perf_counter() - start
     print(f"test accuracy {test_accuracy:.2%} on {len(x_test)} held-out images")
     print(f"total time {elapsed:.1f}s")
+    if test_accuracy < 0.97:
+        raise SystemExit(f"test accuracy {test_accuracy:.2%} is below the 97% target")
 
 
 if __name__ == "__main__":

@@ -149,6 +149,18 @@ def test_filter_jvp() -> None:
     np.testing.assert_allclose(t_zero, jnp.zeros(3))
 
 
+def test_filter_jvp_has_aux_and_kwargs() -> None:
+    def fn(x: Array, *, power: int) -> tuple[Array, str]:
+        return x**power, "aux"
+
+    out, t_out, aux = eqx.filter_jvp(
+        fn, (jnp.array(2.0),), (1.0,), has_aux=True, power=3
+    )
+    np.testing.assert_allclose(out, 8.0)
+    np.testing.assert_allclose(t_out, 12.0)
+    assert aux == "aux"
+
+
 def test_filter_jvp_errors() -> None:
     with pytest.raises(ValueError, match=r"tangent for primal leaf 0 has shape \(2,\)"):
         eqx.filter_jvp(jnp.sin, (jnp.ones(3),), (jnp.ones(2),))

@@ -131,6 +131,26 @@ def test_under_jax_jit(
         assert str(ours) == "found a positive value"
 
 
+def test_vmap_calls_host_only_on_failure(monkeypatch: pytest.MonkeyPatch) -> None:
+    import equinox._errors as errors_module
+
+    calls: list[int] = []
+    real = errors_module._host_check
+
+    def counting(*args: Any) -> Any:
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(errors_module, "_host_check", counting)
+    f = jax.jit(jax.vmap(lambda x: eqx.error_if(x, x > 0, "positive")))
+    f(-jnp.ones((4, 3)))
+    f(-jnp.ones((4, 3)))
+    assert calls == []  # the batch of predicates folds into one `cond`
+    with pytest.raises(Exception, match="positive"):
+        f(jnp.ones((4, 3)))
+    assert calls == [1]
+
+
 def test_jit_check_not_removed_when_result_used() -> None:
     jaxpr = jax.make_jaxpr(_positive_check)(jnp.zeros(2))
     assert "pure_callback" in str(jaxpr)
@@ -146,6 +166,9 @@ def test_under_filter_jit() -> None:
         assert type(error) is eqx.EquinoxRuntimeError
         assert str(error) == "found a positive value"
         assert error.__suppress_context__
+        # The traceback holds the user's frames and the wrapper's call only.
+        files = {fr.filename for fr in traceback.extract_tb(error.__traceback__)}
+        assert files == {__file__, eqx.filter_jit.__code__.co_filename}
 
 
 def test_no_callback_log_noise(caplog: pytest.LogCaptureFixture) -> None:

@@ -352,3 +352,14 @@ def test_nested_in_jax_transformations() -> None:
     np.testing.assert_allclose(g, expected, rtol=1e-6)
     batched = jax.vmap(lambda x: f(model, x))(jnp.ones((4, 3)))
     assert batched.shape == (4,)
+
+
+def test_failed_error_if_raises_equinox_runtime_error() -> None:
+    @eqx.filter_jit
+    def f(x: Array) -> Array:
+        return eqx.error_if(x, x < 0, "x must be non-negative")
+
+    np.testing.assert_allclose(f(jnp.ones(2)), [1.0, 1.0])
+    for _ in range(2):  # first (compiling) call and the cached fast path
+        with pytest.raises(eqx.EquinoxRuntimeError, match="x must be non-negative"):
+            f(-jnp.ones(2))

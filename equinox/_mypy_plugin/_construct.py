@@ -10,7 +10,7 @@ which are both in mypy's cache, so warm and cold runs agree.
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from mypy.erasetype import erase_typevars
 from mypy.nodes import (
@@ -45,7 +45,7 @@ Lookup = Callable[[str], SymbolTableNode | None]
 
 def _metadata(info: TypeInfo) -> dict[str, Any]:
     data: Any = info.metadata.get(METADATA_KEY)
-    return data if isinstance(data, dict) else {}
+    return cast(dict[str, Any], data) if isinstance(data, dict) else {}
 
 
 def _provides(sym: SymbolTableNode, kind: str) -> bool:
@@ -164,4 +164,4 @@ def module_call_signature(
         else typ
         for name, typ in zip(signature.arg_names, signature.arg_types, strict=True)
     ]
-    return signature.copy_modified(arg_types=arg_types)
+    return signature.copy_modified(arg_types=arg_types)  # pyright: ignore[reportUnknownMemberType]  # mypy leaves copy_modified's parameters unannotated

@@ -5,13 +5,8 @@ from typing import Final
 MODULE: Final = "equinox._module.Module"
 FIELD_SPECIFIERS: Final = frozenset({"equinox._field.field", "dataclasses.field"})
 ABSTRACT_VAR: Final = "equinox._abstract.AbstractVar"
-CLASSVAR_NAMES: Final = frozenset(
-    {
-        "typing.ClassVar",
-        "typing_extensions.ClassVar",
-        "equinox._abstract.AbstractClassVar",
-    }
-)
+ABSTRACT_CLASSVAR: Final = "equinox._abstract.AbstractClassVar"
+CLASSVAR_NAMES: Final = frozenset({"typing.ClassVar", "typing_extensions.ClassVar"})
 INIT_METHODS: Final = frozenset({"__init__", "__post_init__"})
 
 # `TypeInfo.metadata[METADATA_KEY]` holds what the semantic-analysis hook

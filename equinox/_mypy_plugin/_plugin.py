@@ -6,7 +6,9 @@ hook it is used as is; when both have one they are chained (ours first, then
 theirs on our result).
 """
 
+import hashlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from mypy.nodes import MypyFile, SymbolTableNode, TypeInfo
@@ -31,6 +33,19 @@ from ._semanal import analyze_module_class, is_module_info
 
 _Ctx = TypeVar("_Ctx")
 _R = TypeVar("_R")
+
+
+def _source_digest() -> str:
+    """Hash of the plugin's own sources (and the shape plugin's). mypy only
+    fingerprints the entry module `equinox/mypy.py`; reporting this as config
+    data makes any change to the implementation invalidate cached results."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for folder in (package, package.parent / "_mypy_shapes"):
+        for source in sorted(folder.glob("*.py")):
+            digest.update(source.name.encode())
+            digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _load_shape_plugin(options: Options) -> Plugin | None:
@@ -85,6 +100,7 @@ class EquinoxPlugin(Plugin):
     def __init__(self, options: Options) -> None:
         super().__init__(options)
         self._shapes = _load_shape_plugin(options)
+        self._digest = _source_digest()
         # fullname -> Module TypeInfo (or None), per run.
         self._module_infos: dict[str, TypeInfo | None] = {}
         # class fullname -> is it a Module class, for attribute lookups.
@@ -253,4 +269,4 @@ class EquinoxPlugin(Plugin):
 
     def report_config_data(self, ctx: ReportConfigContext) -> Any:
         theirs = self._shapes.report_config_data(ctx) if self._shapes else None
-        return {"equinox-plugin": 1, "shapes": theirs}
+        return {"equinox-plugin": self._digest, "shapes": theirs}

@@ -41,6 +41,7 @@ from mypy.plugin import ClassDefContext
 from mypy.types import UnboundType
 
 from ._names import (
+    ABSTRACT_CLASSVAR,
     ABSTRACT_VAR,
     CLASSVAR_NAMES,
     FIELD_SPECIFIERS,
@@ -84,8 +85,10 @@ def _abstract_kind(stmt: AssignmentStmt, ctx: ClassDefContext) -> str | None:
     fullname = sym.node.fullname if sym is not None and sym.node is not None else None
     if fullname == ABSTRACT_VAR or (fullname is None and spelled == "AbstractVar"):
         return "var"
-    # Static tools see `AbstractClassVar` as `ClassVar` itself, so only the
-    # spelling tells them apart.
+    if fullname == ABSTRACT_CLASSVAR:
+        return "classvar"
+    # Should AbstractClassVar be spelled as an alias of `ClassVar` (as it was
+    # once), only the spelling tells the two apart.
     if spelled == "AbstractClassVar" and (
         fullname is None or fullname in CLASSVAR_NAMES
     ):
@@ -155,16 +158,18 @@ def analyze_module_class(ctx: ClassDefContext) -> None:
         if not isinstance(lvalue, NameExpr):
             continue
         kind = _abstract_kind(stmt, ctx)
-        if kind == "var":
-            abstract_vars.append(lvalue.name)
-            stmt.new_syntax = False  # hides it from the dataclass transform
+        if kind is not None:
+            (abstract_vars if kind == "var" else abstract_classvars).append(lvalue.name)
+            # Not a field at run time: hide it from the dataclass transform.
+            stmt.new_syntax = False
             sym = info.names.get(lvalue.name)
             if sym is not None and isinstance(sym.node, Var):
-                # Read-only, so a subclass may provide it as a property too.
-                sym.node.is_property = True
-            continue
-        if kind == "classvar":
-            abstract_classvars.append(lvalue.name)
+                if kind == "classvar":
+                    sym.node.is_classvar = True
+                else:
+                    # Read-only, so a subclass may provide it as a property or
+                    # a class attribute too.
+                    sym.node.is_property = True
             continue
         spec = _converter_spec(stmt)
         if spec is not None:

@@ -5,14 +5,17 @@ which forwards each hook here. Error codes: `jaxtyping-dtype`, `jaxtyping-shape`
 """
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from mypy.nodes import MypyFile
+from mypy.options import Options
 from mypy.plugin import (
     AnalyzeTypeContext,
     FunctionContext,
     MethodContext,
     Plugin,
 )
+from mypy.plugins.default import DefaultPlugin
 from mypy.types import Type
 
 from ._analyze import analyze_annotated
@@ -21,6 +24,7 @@ from ._encoding import DTYPE_CODE as DTYPE_CODE
 from ._encoding import SHAPE_CODE as SHAPE_CODE
 from ._postpass import inject_sentinel, is_sentinel, run_sentinel
 
+_Ctx = TypeVar("_Ctx", FunctionContext, MethodContext)
 _ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 
 
@@ -30,9 +34,31 @@ def _function_hook(ctx: FunctionContext) -> Type:
     return check_function_call(ctx)
 
 
+def _after(
+    builtin: Callable[[_Ctx], Type] | None, ours: Callable[[_Ctx], Type]
+) -> Callable[[_Ctx], Type]:
+    """Run mypy's own hook (if any) first, then ours on its result.
+
+    mypy uses only the first plugin that offers a hook for a name, and this
+    plugin offers one for every call, so it must run mypy's built-in hooks
+    itself (e.g. `functools.partial`) or they would be lost.
+    """
+    if builtin is None:
+        return ours
+
+    def chained(ctx: _Ctx) -> Type:
+        return ours(ctx._replace(default_return_type=builtin(ctx)))
+
+    return chained
+
+
 class ShapePlugin(Plugin):
     """Reads `Float[Array, "b c"]` as dtype + shape and checks them at calls,
     returns and assignments."""
+
+    def __init__(self, options: Options) -> None:
+        super().__init__(options)
+        self._builtin = DefaultPlugin(options)
 
     def get_type_analyze_hook(
         self, fullname: str
@@ -42,10 +68,10 @@ class ShapePlugin(Plugin):
     def get_function_hook(
         self, fullname: str
     ) -> Callable[[FunctionContext], Type] | None:
-        return _function_hook
+        return _after(self._builtin.get_function_hook(fullname), _function_hook)
 
     def get_method_hook(self, fullname: str) -> Callable[[MethodContext], Type] | None:
-        return check_method_call
+        return _after(self._builtin.get_method_hook(fullname), check_method_call)
 
     def get_additional_deps(self, file: MypyFile) -> list[tuple[int, str, int]]:
         inject_sentinel(file)

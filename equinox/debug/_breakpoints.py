@@ -9,6 +9,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 from jax.core import Tracer
+from jax.custom_batching import custom_vmap
 from jaxtyping import Array, ArrayLike
 
 from .._errors import dtype_of
@@ -29,11 +30,33 @@ def _open_debugger(kwargs: dict[str, Any]) -> None:
         _debug_breakpoint(**kwargs)
 
 
+def _fold_rule(
+    axis_size: int, in_batched: tuple[bool], pred: Array
+) -> tuple[Array, bool]:
+    del axis_size
+    if not in_batched[0]:
+        return pred, False
+    # Fold this batch dimension, then any outer ones (nested `vmap`s).
+    return _any_in_batch(jnp.any(pred)), False
+
+
+def _identity(pred: Array) -> Array:
+    return pred
+
+
+# `pred -> pred`, except that under `vmap` it returns one unbatched flag: does
+# the predicate hold for any element? So the `cond` below stays a `cond`
+# (a batched predicate would make it a `select` that always stops).
+_any_in_batch = cast("Callable[[Array], Array]", custom_vmap(_identity))
+_any_in_batch.def_vmap(_fold_rule)  # type: ignore[attr-defined]  # pyright: ignore[reportFunctionMemberAccess]  # a custom_vmap
+
+
 def breakpoint_if(pred: ArrayLike | bool, **kwargs: Any) -> None:
     """Open `jax.debug.breakpoint(**kwargs)` if any element of `pred` is True.
 
-    Works eagerly and inside `jit`. Under `vmap` JAX runs both sides of the
-    underlying `lax.cond`, so the debugger opens for the whole batch.
+    Works eagerly and inside `jit` and `vmap`. Under `vmap` it stops if the
+    predicate holds for any element, and JAX then opens the debugger once per
+    element of the batch.
     """
     dtype = dtype_of(pred)
     if dtype != np.bool_:
@@ -52,5 +75,5 @@ def breakpoint_if(pred: ArrayLike | bool, **kwargs: Any) -> None:
     def go_on() -> None:
         pass
 
-    flag: Array = jnp.any(cast(Array, pred))
+    flag = _any_in_batch(jnp.any(cast(Array, pred)))
     lax.cond(flag, stop, go_on)  # pyright: ignore[reportUnknownMemberType]  # jax leaves it partially untyped

@@ -135,7 +135,8 @@ class MultiheadAttention(Module):
         self.dropout = Dropout(dropout_p, inference=inference)
 
     def _project(self, proj: Linear, x: Array, head_size: int) -> Array:
-        return jax.vmap(proj)(x).reshape(x.shape[0], self.num_heads, head_size)
+        projected: Array = jax.vmap(proj)(x)
+        return projected.reshape(x.shape[0], self.num_heads, head_size)
 
     def _check_heads(self, heads: _Heads, q_seq: int, kv_seq: int) -> None:
         expected = (
@@ -160,6 +161,18 @@ class MultiheadAttention(Module):
                 f"{shapes[1]}, got {mask.dtype}{list(mask.shape)}."
             )
         return jnp.where(mask, logits, np.finfo(np.dtype(logits.dtype)).min)
+
+    def _check_dropout_key(
+        self, key: PRNGKeyArray | None, inference: bool | None
+    ) -> None:
+        off = self.dropout.inference if inference is None else inference
+        p = self.dropout.p
+        if key is None and not off and not (isinstance(p, float) and p == 0.0):
+            raise RuntimeError(
+                f"MultiheadAttention: dropout_p={p} needs a `key` when not in "
+                "inference mode; call it with `key=...`, or pass `inference=True` "
+                "/ use `eqx.nn.inference_mode(model)`."
+            )
 
     def __call__(
         self,
@@ -209,6 +222,8 @@ class MultiheadAttention(Module):
             logits = self._masked(logits, mask, q_seq, kv_seq)
         compute = jnp.promote_types(logits.dtype, jnp.float32)
         weights = jax.nn.softmax(logits.astype(compute), axis=-1).astype(q.dtype)
+        self._check_dropout_key(key, inference)
         weights = self.dropout(weights, key=key, inference=inference)
         attended = jnp.transpose(weights @ v_h, (1, 0, 2))  # (q_seq, heads, vo)
-        return jax.vmap(self.output_proj)(attended.reshape(q_seq, -1))
+        out: Array = jax.vmap(self.output_proj)(attended.reshape(q_seq, -1))
+        return out

@@ -29,11 +29,18 @@ def _check_fraction(name: str, value: object) -> float:
 _lax_pmean = cast(Callable[[Array, Any], Array], jax.lax.pmean)  # pyright: ignore[reportUnknownMemberType]  # see above
 
 
+def _hashable_axis_name(
+    axis_name: Hashable | Sequence[Hashable],
+) -> Hashable | tuple[Hashable, ...]:
+    """A list of names becomes a tuple: static fields must be hashable."""
+    if isinstance(axis_name, list):
+        return tuple(cast(list[Hashable], axis_name))
+    return axis_name
+
+
 def _pmean(x: Array, axis_name: Hashable | Sequence[Hashable]) -> Array:
-    # A list of names is unhashable; jax wants a tuple.
-    names: Any = tuple(axis_name) if isinstance(axis_name, list) else axis_name  # pyright: ignore[reportUnknownArgumentType]  # any list of names
     try:
-        return _lax_pmean(x, names)
+        return _lax_pmean(x, axis_name)
     except NameError as e:
         raise ValueError(
             f"BatchNorm: axis name {axis_name!r} is not bound. BatchNorm acts on a "
@@ -69,7 +76,7 @@ class BatchNorm(StatefulLayer):
 
     weight: Float[Array, "input_size"] | None
     bias: Float[Array, "input_size"] | None
-    stats_index: StateIndex[_Stats]
+    state_index: StateIndex[_Stats]
     count_index: StateIndex[Int[Array, ""]]
     axis_name: Hashable | Sequence[Hashable] = field(static=True)
     inference: bool
@@ -94,7 +101,7 @@ class BatchNorm(StatefulLayer):
     ) -> None:
         """`dtype` is that of the affine parameters and running statistics."""
         self.input_size = check_positive_int("BatchNorm", "input_size", input_size)
-        self.axis_name = axis_name
+        self.axis_name = _hashable_axis_name(axis_name)
         self.eps = check_eps("BatchNorm", eps)
         self.channelwise_affine = bool(channelwise_affine)
         self.momentum = _check_fraction("momentum", momentum)
@@ -116,7 +123,7 @@ class BatchNorm(StatefulLayer):
             self.weight = None
             self.bias = None
         init_stats = (jnp.zeros(size, param_dtype), jnp.ones(size, param_dtype))
-        self.stats_index = StateIndex(init_stats)
+        self.state_index = StateIndex(init_stats)
         self.count_index = StateIndex(jnp.array(0, jnp.int32))
 
     def _check_input(self, x: Array) -> None:
@@ -153,7 +160,7 @@ class BatchNorm(StatefulLayer):
             inference = self.inference
         orig_dtype = x.dtype
         x = x.astype(jnp.promote_types(x.dtype, jnp.float32))
-        running_mean, running_var = state.get(self.stats_index)
+        running_mean, running_var = state.get(self.state_index)
         if inference:
             mean, var = running_mean.astype(x.dtype), running_var.astype(x.dtype)
             scale, shift = jnp.ones_like(mean), jnp.zeros_like(mean)
@@ -172,7 +179,7 @@ class BatchNorm(StatefulLayer):
                 jax.lax.stop_gradient(new_mean).astype(running_mean.dtype),
                 jax.lax.stop_gradient(new_var).astype(running_var.dtype),
             )
-            state = state.set(self.stats_index, stats)
+            state = state.set(self.state_index, stats)
             state = state.set(self.count_index, count + 1)
         out = self._normalise(x, mean, var, scale, shift)
         return out.astype(orig_dtype), state

@@ -119,7 +119,9 @@ def test_process_heads_is_applied() -> None:
 def test_dropout_needs_key_unless_inference() -> None:
     mha = MultiheadAttention(2, 8, dropout_p=0.5, key=KEY)
     q = jax.random.normal(KEY, (3, 8))
-    with pytest.raises(RuntimeError, match="key"):
+    with pytest.raises(
+        RuntimeError, match=r"MultiheadAttention: dropout_p=0.5 needs a `key`"
+    ):
         mha(q, q, q)
     a = mha(q, q, q, key=jax.random.key(1))
     b = mha(q, q, q, key=jax.random.key(2))

@@ -45,14 +45,14 @@ def test_training_normalises_with_batch_statistics_and_stores_them() -> None:
     expected = (np.asarray(x) - mean[:, None]) / np.sqrt(var[:, None] + 1e-5)
     np.testing.assert_allclose(y, expected, rtol=1e-4, atol=1e-4)
     # First training call: the running statistics become the batch's.
-    running_mean, running_var = state.get(bn.stats_index)
+    running_mean, running_var = state.get(bn.state_index)
     np.testing.assert_allclose(running_mean, mean, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(running_var, var, rtol=1e-5)
     # Second call: exponential moving average with momentum 0.9.
     x2 = jax.random.normal(jax.random.key(1), (8, 3, 5))
     _, state = _batched(bn)(x2, state)  # type: ignore[operator]  # vmap result
     mean2, var2 = _stats(x2)
-    new_mean, new_var = state.get(bn.stats_index)
+    new_mean, new_var = state.get(bn.state_index)
     np.testing.assert_allclose(new_mean, 0.9 * mean + 0.1 * mean2, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(new_var, 0.9 * var + 0.1 * var2, rtol=1e-5)
 
@@ -64,7 +64,7 @@ def test_inference_uses_running_statistics_and_keeps_state() -> None:
     w = jnp.array([1.0, 2.0, 3.0])
     b = jnp.array([0.5, 0.0, -0.5])
     bn = eqx.tree_at(lambda m: (m.weight, m.bias), bn, (w, b))
-    mean, var = state.get(bn.stats_index)
+    mean, var = state.get(bn.state_index)
     x_new = jax.random.normal(jax.random.key(3), (2, 3, 4))
     expected = (np.asarray(x_new) - np.asarray(mean)[:, None]) / np.sqrt(
         np.asarray(var)[:, None] + 1e-5
@@ -90,7 +90,7 @@ def test_batch_mode_renormalises_towards_running_statistics() -> None:
     _, state = _batched(bn)(jax.random.normal(jax.random.key(1), (8, 3, 5)), state)  # type: ignore[operator]  # vmap result
     # Warm-up over: the forward value uses the running statistics as they were
     # before this call.
-    running_mean, running_var = (np.asarray(a) for a in state.get(bn.stats_index))
+    running_mean, running_var = (np.asarray(a) for a in state.get(bn.state_index))
     x3 = jax.random.normal(jax.random.key(2), (8, 3, 5)) + 1
     y3, _ = _batched(bn)(x3, state)  # type: ignore[operator]  # vmap result
     expected = (np.asarray(x3) - running_mean[:, None]) / np.sqrt(
@@ -118,7 +118,7 @@ def test_jit_and_grad() -> None:
 def test_options_and_errors() -> None:
     bn = BatchNorm(4, "b", channelwise_affine=False, dtype=jnp.bfloat16)
     assert bn.weight is None and bn.bias is None
-    assert eqx.nn.State(bn).get(bn.stats_index)[0].dtype == jnp.bfloat16
+    assert eqx.nn.State(bn).get(bn.state_index)[0].dtype == jnp.bfloat16
     with pytest.raises(ValueError, match="BatchNorm: `input_size` must be >= 1"):
         BatchNorm(0, "b")
     with pytest.raises(ValueError, match="BatchNorm: `momentum` must be in"):

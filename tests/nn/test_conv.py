@@ -109,7 +109,10 @@ def test_conv_matches_direct_loop(case: dict[str, Any]) -> None:
         )
         if padding in ("SAME", "SAME_LOWER"):
             # The documented promise: out = ceil(in / stride).
-            expected_shape = [math.ceil(n / s) for n, s in zip(case["size"], layer.stride)]
+            expected_shape = [
+                math.ceil(n / s)
+                for n, s in zip(case["size"], layer.stride, strict=True)
+            ]
             assert list(layer(jnp.asarray(x)).shape[1:]) == expected_shape
     else:
         pads = list(padding)
@@ -177,8 +180,12 @@ def test_conv_under_jit_vmap_grad() -> None:
     np.testing.assert_allclose(grads.bias, np.full((3, 1), 24.0), rtol=1e-5)
     # d/d weight[o, c, k] = sum over examples and positions of the padded input.
     padded = np.pad(np.asarray(xs), ((0, 0), (0, 0), (1, 1)))
-    expected = np.stack([padded[:, :, k : k + 6].sum(axis=(0, 2)) for k in range(3)], -1)
-    np.testing.assert_allclose(grads.weight, np.broadcast_to(expected, (3, 2, 3)), rtol=1e-4)
+    expected = np.stack(
+        [padded[:, :, k : k + 6].sum(axis=(0, 2)) for k in range(3)], -1
+    )
+    np.testing.assert_allclose(
+        grads.weight, np.broadcast_to(expected, (3, 2, 3)), rtol=1e-4
+    )
 
 
 def test_conv_dtype_promotion() -> None:
@@ -306,7 +313,9 @@ def test_conv_transpose_matches_scatter_loop(case: dict[str, Any]) -> None:
     np.testing.assert_allclose(layer(jnp.asarray(x)), expected, rtol=1e-4, atol=1e-5)
 
 
-@pytest.mark.parametrize("case", [c for c in _TRANSPOSE_CASES if c.get("groups", 1) == 1])
+@pytest.mark.parametrize(
+    "case", [c for c in _TRANSPOSE_CASES if c.get("groups", 1) == 1]
+)
 def test_conv_transpose_is_adjoint_of_conv(case: dict[str, Any]) -> None:
     layer = _make_transpose(case)
     x = jax.random.normal(jax.random.key(1), (case["cin"], *case["size"]))
@@ -337,7 +346,9 @@ def test_conv_transpose_undoes_strided_shape() -> None:
     assert up(conv(x)).shape == x.shape
     same = eqx.nn.ConvTranspose1d(2, 2, 4, stride=2, padding="SAME", key=KEY)
     assert same(jnp.ones((2, 5))).shape == (2, 10)
-    assert eqx.nn.ConvTranspose3d(1, 1, 2, stride=2, key=KEY)(jnp.ones((1, 2, 2, 2))).shape == (1, 4, 4, 4)
+    assert eqx.nn.ConvTranspose3d(1, 1, 2, stride=2, key=KEY)(
+        jnp.ones((1, 2, 2, 2))
+    ).shape == (1, 4, 4, 4)
 
 
 def test_conv_transpose_under_jit_vmap_grad() -> None:

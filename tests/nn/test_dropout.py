@@ -59,7 +59,9 @@ def test_dropout_missing_key_is_a_clear_error() -> None:
         ({"inference": 1}, TypeError, "Dropout: `inference` must be a bool"),
     ],
 )
-def test_dropout_bad_config(kwargs: dict[str, object], error: type, message: str) -> None:
+def test_dropout_bad_config(
+    kwargs: dict[str, object], error: type, message: str
+) -> None:
     with pytest.raises(error, match=message):
         eqx.nn.Dropout(**kwargs)  # type: ignore[arg-type]  # deliberately wrong
 
@@ -86,4 +88,6 @@ def test_dropout_p_is_a_traceable_leaf() -> None:
         layer = eqx.tree_at(lambda d: d.p, dropout, p)
         return layer(x, key=KEY)
 
-    np.testing.assert_allclose(apply(jnp.asarray(0.25), jnp.ones(30)), dropout(jnp.ones(30), key=KEY))
+    np.testing.assert_allclose(
+        apply(jnp.asarray(0.25), jnp.ones(30)), dropout(jnp.ones(30), key=KEY)
+    )

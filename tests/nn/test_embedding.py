@@ -27,7 +27,9 @@ def test_embedding_from_weight_and_dtype() -> None:
     embedding = eqx.nn.Embedding(weight=weight)
     assert (embedding.num_embeddings, embedding.embedding_size) == (3, 2)
     np.testing.assert_array_equal(embedding(1), [2.0, 3.0])
-    assert eqx.nn.Embedding(3, 2, dtype=jnp.bfloat16, key=KEY).weight.dtype == jnp.bfloat16
+    assert (
+        eqx.nn.Embedding(3, 2, dtype=jnp.bfloat16, key=KEY).weight.dtype == jnp.bfloat16
+    )
 
 
 def test_embedding_under_jit_vmap_grad() -> None:

@@ -32,15 +32,22 @@ def _reference_pool(
         out_sizes.append(out)
     extra = [
         (lo, max(hi, (o - 1) * s + k - n - lo))
-        for n, k, s, (lo, hi), o in zip(sizes, kernel, stride, pads, out_sizes, strict=True)
+        for n, k, s, (lo, hi), o in zip(
+            sizes, kernel, stride, pads, out_sizes, strict=True
+        )
     ]
     padded = np.pad(x.astype(np.float64), [(0, 0), *extra], constant_values=fill)
     y = np.zeros((x.shape[0], *out_sizes))
     for c in range(x.shape[0]):
         for pos in itertools.product(*(range(o) for o in out_sizes)):
-            window = padded[
-                (c, *(slice(p * s, p * s + k) for p, s, k in zip(pos, stride, kernel, strict=True)))
-            ]
+            index: tuple[Any, ...] = (
+                c,
+                *(
+                    slice(p * s, p * s + k)
+                    for p, s, k in zip(pos, stride, kernel, strict=True)
+                ),
+            )
+            window = padded[index]
             y[(c, *pos)] = reduce(window)
     return y
 
@@ -78,7 +85,10 @@ _AVG = {1: eqx.nn.AvgPool1d, 2: eqx.nn.AvgPool2d, 3: eqx.nn.AvgPool3d}
 def test_max_pool_matches_loop(case: dict[str, Any]) -> None:
     kernel, stride = _config(case)
     pool = _MAX[case["dims"]](
-        case["k"], case.get("stride", 1), case.get("padding", 0), case.get("use_ceil", False)
+        case["k"],
+        case.get("stride", 1),
+        case.get("padding", 0),
+        case.get("use_ceil", False),
     )
     x = np.asarray(jax.random.normal(jax.random.key(0), (2, *case["size"])))
     expected = _reference_pool(
@@ -91,7 +101,10 @@ def test_max_pool_matches_loop(case: dict[str, Any]) -> None:
 def test_avg_pool_matches_loop(case: dict[str, Any]) -> None:
     kernel, stride = _config(case)
     pool = _AVG[case["dims"]](
-        case["k"], case.get("stride", 1), case.get("padding", 0), case.get("use_ceil", False)
+        case["k"],
+        case.get("stride", 1),
+        case.get("padding", 0),
+        case.get("use_ceil", False),
     )
     x = np.asarray(jax.random.normal(jax.random.key(0), (2, *case["size"])))
     # Padding counts as zeros; the divisor is always the kernel volume.
@@ -123,7 +136,9 @@ def test_avg_pool_of_integers_is_float() -> None:
 
 def test_general_pool_with_min() -> None:
     pool = eqx.nn.Pool(math.inf, jax.lax.min, 1, kernel_size=2, stride=1)
-    np.testing.assert_allclose(pool(jnp.array([[3.0, 1.0, 2.0, 5.0]])), [[1.0, 1.0, 2.0]])
+    np.testing.assert_allclose(
+        pool(jnp.array([[3.0, 1.0, 2.0, 5.0]])), [[1.0, 1.0, 2.0]]
+    )
 
 
 def test_pool_string_padding() -> None:
@@ -176,15 +191,14 @@ def _reference_adaptive(
     y = np.zeros((x.shape[0], *target))
     for c in range(x.shape[0]):
         for pos in itertools.product(*(range(t) for t in target)):
-            window = x[
-                (
-                    c,
-                    *(
-                        slice(math.floor(i * n / t), math.ceil((i + 1) * n / t))
-                        for i, n, t in zip(pos, x.shape[1:], target, strict=True)
-                    ),
-                )
-            ]
+            index: tuple[Any, ...] = (
+                c,
+                *(
+                    slice(math.floor(i * n / t), math.ceil((i + 1) * n / t))
+                    for i, n, t in zip(pos, x.shape[1:], target, strict=True)
+                ),
+            )
+            window = x[index]
             y[(c, *pos)] = reduce(window)
     return y
 
@@ -193,14 +207,26 @@ def _reference_adaptive(
     ("size", "target"),
     [((8,), (4,)), ((7,), (3,)), ((3,), (5,)), ((6, 5), (2, 3)), ((5, 9), (5, 4)), ((4, 5, 6), (2, 3, 4))],
 )  # fmt: skip
-def test_adaptive_pools_match_loop(size: tuple[int, ...], target: tuple[int, ...]) -> None:
+def test_adaptive_pools_match_loop(
+    size: tuple[int, ...], target: tuple[int, ...]
+) -> None:
     x = np.asarray(jax.random.normal(jax.random.key(0), (2, *size)))
-    avg_cls = {1: eqx.nn.AdaptiveAvgPool1d, 2: eqx.nn.AdaptiveAvgPool2d, 3: eqx.nn.AdaptiveAvgPool3d}
-    max_cls = {1: eqx.nn.AdaptiveMaxPool1d, 2: eqx.nn.AdaptiveMaxPool2d, 3: eqx.nn.AdaptiveMaxPool3d}
+    avg_cls = {
+        1: eqx.nn.AdaptiveAvgPool1d,
+        2: eqx.nn.AdaptiveAvgPool2d,
+        3: eqx.nn.AdaptiveAvgPool3d,
+    }
+    max_cls = {
+        1: eqx.nn.AdaptiveMaxPool1d,
+        2: eqx.nn.AdaptiveMaxPool2d,
+        3: eqx.nn.AdaptiveMaxPool3d,
+    }
     dims = len(size)
     avg = avg_cls[dims](target)(jnp.asarray(x))
     mx = max_cls[dims](target)(jnp.asarray(x))
-    np.testing.assert_allclose(avg, _reference_adaptive(x, target, np.mean), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        avg, _reference_adaptive(x, target, np.mean), rtol=1e-5, atol=1e-6
+    )
     np.testing.assert_allclose(mx, _reference_adaptive(x, target, np.max), rtol=1e-6)
 
 
@@ -208,7 +234,9 @@ def test_adaptive_pool_general_operation_and_int_target() -> None:
     pool = eqx.nn.AdaptivePool(2, 2, jnp.min)
     assert pool.target_shape == (2, 2)
     x = np.asarray(jax.random.normal(jax.random.key(0), (3, 5, 4)))
-    np.testing.assert_allclose(pool(jnp.asarray(x)), _reference_adaptive(x, (2, 2), np.min))
+    np.testing.assert_allclose(
+        pool(jnp.asarray(x)), _reference_adaptive(x, (2, 2), np.min)
+    )
 
 
 def test_adaptive_pool_under_jit_vmap_grad() -> None:
@@ -217,15 +245,21 @@ def test_adaptive_pool_under_jit_vmap_grad() -> None:
     assert jax.jit(jax.vmap(pool))(xs).shape == (4, 2, 3)
     grads = jax.grad(lambda x: jnp.sum(pool(x)))(xs[0])
     # Windows [0,3), [2,5), [4,7): elements 2 and 4 are shared by two windows.
-    np.testing.assert_allclose(grads[0], [1 / 3, 1 / 3, 2 / 3, 1 / 3, 2 / 3, 1 / 3, 1 / 3])
+    np.testing.assert_allclose(
+        grads[0], [1 / 3, 1 / 3, 2 / 3, 1 / 3, 2 / 3, 1 / 3, 1 / 3]
+    )
 
 
 def test_adaptive_pool_bad_config_and_input() -> None:
-    with pytest.raises(ValueError, match="AdaptiveAvgPool2d: `target_shape` must be >= 1"):
+    with pytest.raises(
+        ValueError, match="AdaptiveAvgPool2d: `target_shape` must be >= 1"
+    ):
         eqx.nn.AdaptiveAvgPool2d((0, 2))
     with pytest.raises(ValueError, match="one entry per spatial dimension"):
         eqx.nn.AdaptiveMaxPool1d((2, 2))
-    with pytest.raises(ValueError, match="AdaptiveMaxPool1d: expected an input of rank 2"):
+    with pytest.raises(
+        ValueError, match="AdaptiveMaxPool1d: expected an input of rank 2"
+    ):
         eqx.nn.AdaptiveMaxPool1d(2)(jnp.ones(5))
     with pytest.raises(ValueError, match="must reduce a window to a scalar"):
         eqx.nn.AdaptivePool(2, 1, lambda w: w)(jnp.ones((1, 4)))

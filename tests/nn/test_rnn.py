@@ -75,6 +75,7 @@ def test_scan_vmap_grad() -> None:
         def step(h: Array, x: Array) -> tuple[Array, None]:
             return model(x, h), None
 
+        h: Array
         h, _ = jax.lax.scan(step, jnp.zeros(3), seq)
         return h
 

@@ -82,7 +82,7 @@ def test_state_is_threaded_through_stateful_layers() -> None:
     assert isinstance(linear, eqx.nn.Linear)
     hidden = jax.vmap(linear)(xs)
     np.testing.assert_allclose(
-        new_state.get(first.stats_index)[0], hidden.mean(axis=0), rtol=1e-5, atol=1e-6
+        new_state.get(first.state_index)[0], hidden.mean(axis=0), rtol=1e-5, atol=1e-6
     )
 
 

@@ -1,6 +1,7 @@
 # pyright: strict
 """Misuse of `eqx.Enumeration` and `eqx.error_if`."""
 
+import jax
 import jax.numpy as jnp
 
 import equinox as eqx
@@ -30,3 +31,13 @@ Colour.red.is_traced(1)  # E: call-arg; pyright: reportCallIssue
 eqx.error_if(jnp.zeros(3), yes, 3)  # E: arg-type; pyright: reportArgumentType
 eqx.branched_error_if(jnp.zeros(3), True, 0)  # E: call-arg; pyright: reportCallIssue
 n: int = eqx.error_if("t", True, "m")  # E: assignment; pyright: reportAssignmentType
+
+
+def double(x: jax.Array) -> jax.Array:
+    return 2 * x
+
+
+counted = eqx.debug.assert_max_traces(double, max_traces=1)
+counted("x")  # E: arg-type; pyright: reportArgumentType
+eqx.debug.get_num_traces(3)  # E: arg-type; pyright: reportArgumentType
+eqx.debug.backward_nan(jnp.ones(2), name=1)  # E: arg-type; pyright: reportArgumentType

@@ -49,6 +49,5 @@ class Keyword(eqx.Module):
 
 Keyword(1, b=2)
 Keyword(1, 2)  # E: call-arg; pyright: reportCallIssue
-Point(
-    1.0, 2.0
-).missing  # E: attr-defined; pyright: reportAttributeAccessIssue, reportUnknownMemberType
+p = Point(1.0, 2.0)
+p.missing  # E: attr-defined; pyright: reportAttributeAccessIssue, reportUnknownMemberType

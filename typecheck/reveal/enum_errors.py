@@ -55,3 +55,22 @@ def raise_it() -> eqx.EquinoxRuntimeError:
     runtime: RuntimeError = error
     del runtime
     return error
+
+
+def double(x: Array) -> Array:
+    return 2 * x
+
+
+def debug_tools(model: Model, x: Float[Array, "3"]) -> None:
+    # The debug wrappers keep the wrapped function's signature...
+    counted = eqx.debug.assert_max_traces(double, max_traces=1)
+    assert_type(counted(x), Array)
+    decorated = eqx.debug.assert_max_traces(max_traces=None)(double)
+    assert_type(decorated(x), Array)
+    assert_type(eqx.debug.get_num_traces(counted), int)
+    # ...and the identity-like tools return their input's type.
+    assert_type(eqx.debug.backward_nan(model, name="model"), Model)
+    assert_type(eqx.debug.announce_transform(model, name="m"), Model)
+    assert_type(eqx.debug.store_dce(model, name="m"), Model)
+    assert_type(eqx.debug.inspect_dce("m"), None)
+    assert_type(eqx.debug.breakpoint_if(x[0] > 0), None)

@@ -132,6 +132,12 @@ assert_type(decorated_value_and_grad(model, x), tuple[tuple[Array, int], Model])
 out, tangent_out = eqx.filter_jvp(model, (x,), (x,))
 assert_type(out, Array)
 assert_type(tangent_out, Array)
+jvp_out, jvp_tangent, jvp_aux = eqx.filter_jvp(
+    loss_aux, (model, x), (None, x), has_aux=True
+)
+assert_type(jvp_out, Array)
+assert_type(jvp_tangent, Array)
+assert_type(jvp_aux, dict[str, Array])
 vjp_out, vjp_fn = eqx.filter_vjp(loss, model, x, x)
 assert_type(vjp_out, Array)
 assert_type(vjp_fn, Callable[[Array], tuple[Model, Array, Array]])
