@@ -59,7 +59,19 @@ def _mask_subtree(spec: Any, subtree: Any, is_leaf: IsLeaf) -> Any:
 
         return jtu.tree_map(same_for_all, subtree, is_leaf=is_leaf)
     if callable(spec):
-        return jtu.tree_map(spec, subtree, is_leaf=is_leaf)
+        predicate: Callable[[Any], Any] = spec
+
+        def checked(leaf: Any) -> bool:
+            keep = predicate(leaf)
+            if not isinstance(keep, bool | np.bool_):
+                raise TypeError(
+                    f"filter spec {getattr(predicate, '__name__', predicate)!r} "
+                    f"must return a bool for each leaf; for {leaf!r} it "
+                    f"returned {keep!r}."
+                )
+            return bool(keep)
+
+        return jtu.tree_map(checked, subtree, is_leaf=is_leaf)
     raise ValueError(
         "filter spec leaves must be bools or callables `leaf -> bool`, got "
         f"{spec!r} of type {type(spec).__name__}."

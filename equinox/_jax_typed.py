@@ -29,3 +29,4 @@ checkpoint: Final = cast("Callable[..., Any]", jax.checkpoint)  # pyright: ignor
 ShapeDtypeStruct: Final = cast(
     "Callable[..., Any]", jax.ShapeDtypeStruct
 )  # untyped constructor
+local_device_count: Final = cast("Callable[[], int]", jax.local_device_count)  # pyright: ignore[reportUnknownMemberType]  # `backend` parameter untyped

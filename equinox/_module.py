@@ -356,7 +356,15 @@ class Module(metaclass=_ModuleMeta):
         return tree_equal(self, other)
 
     def __hash__(self) -> int:
-        return hash((type(self), *jtu.tree_leaves(self)))
+        try:
+            return hash((type(self), *jtu.tree_leaves(self)))
+        except TypeError as e:
+            raise TypeError(
+                f"cannot hash {type(self).__qualname__}: one of its leaves is "
+                f"unhashable ({e}). A module holding JAX/NumPy arrays has no "
+                "hash; use eqx.filter_jit (which never hashes arrays) rather "
+                "than passing the module where a hashable value is required."
+            ) from None
 
     def __repr__(self) -> str:
         from ._pretty import tree_pformat

@@ -238,6 +238,22 @@ def _check_axis_size(call: _Call, axis_size: int | None, name: str) -> None:
         )
 
 
+def _check_device_count(call: _Call, axis_size: int | None) -> None:
+    sizes = [
+        jnp.shape(leaf)[axis]
+        for leaf, axis in zip(call.dynamic, call.dynamic_axes, strict=True)
+        if axis is not None
+    ]
+    size = sizes[0] if sizes else axis_size
+    available = jaxt.local_device_count()
+    if size is not None and size > available:
+        raise ValueError(
+            f"filter_pmap: the mapped axis has size {size}, but only {available} "
+            "devices are available; each mapped element needs its own device "
+            "(reshape to (devices, ...) and vmap inside)."
+        )
+
+
 def _mapped_paths(call: _Call) -> list[tuple[str, Any, int]]:
     with_path = flatten_with_path(call.treedef.unflatten(call.leaves))[0]
     out: list[tuple[str, Any, int]] = []
@@ -365,6 +381,7 @@ class _PmapWrapper:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         call = _Call(self.fun, self.in_axes, args, kwargs)
         _check_axis_size(call, self.axis_size, "filter_pmap")
+        _check_device_count(call, self.axis_size)
         static = _static_key(call.leaves)
         shapes = tuple((jnp.shape(x), jnp.result_type(x)) for x in call.dynamic)
         key = (call.treedef, static, tuple(call.axes), shapes)

@@ -244,3 +244,11 @@ def test_partition_combine_round_trip_bool_mask(tree: Any, data: st.DataObject) 
     kept, rest = eqx.partition(tree, mask, replace=0)
     assert jtu.tree_structure(kept) == jtu.tree_structure(tree)
     assert jtu.tree_structure(rest) == jtu.tree_structure(tree)
+
+
+def test_filter_spec_returning_non_bool_is_named() -> None:
+    def half_filter(leaf: Any) -> Any:
+        return None
+
+    with pytest.raises(TypeError, match="half_filter.*must return a bool.*None"):
+        eqx.filter([1, 2], half_filter)

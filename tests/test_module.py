@@ -536,3 +536,11 @@ def test_nested_modules_flatten_with_key_paths() -> None:
     m = Outer([Affine(jnp.ones(1), jnp.zeros(1))])
     paths = [jtu.keystr(p) for p, _ in jtu.tree_flatten_with_path(m)[0]]
     assert paths == [".layers[0].weight", ".layers[0].bias"]
+
+
+def test_hash_of_module_with_arrays_names_the_class() -> None:
+    class Holder(eqx.Module):
+        x: jax.Array
+
+    with pytest.raises(TypeError, match="cannot hash .*Holder.*unhashable"):
+        hash(Holder(jnp.ones(2)))

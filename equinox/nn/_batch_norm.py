@@ -34,7 +34,7 @@ def _hashable_axis_name(
 ) -> Hashable | tuple[Hashable, ...]:
     """A list of names becomes a tuple: static fields must be hashable."""
     if isinstance(axis_name, list):
-        return tuple(cast(list[Hashable], axis_name))
+        return tuple(axis_name)
     return axis_name
 
 

@@ -119,6 +119,8 @@ def test_options_and_errors() -> None:
     bn = BatchNorm(4, "b", channelwise_affine=False, dtype=jnp.bfloat16)
     assert bn.weight is None and bn.bias is None
     assert eqx.nn.State(bn).get(bn.state_index)[0].dtype == jnp.bfloat16
+    # A list of axis names is kept as a (hashable) tuple.
+    assert BatchNorm(3, ["a", "b"]).axis_name == ("a", "b")
     with pytest.raises(ValueError, match="BatchNorm: `input_size` must be >= 1"):
         BatchNorm(0, "b")
     with pytest.raises(ValueError, match="BatchNorm: `momentum` must be in"):
