@@ -26,6 +26,7 @@ import numpy as np
 
 from . import _jax_typed as jaxt
 from ._leaves import ARRAY_TYPES, PyTree, is_inexact
+from ._traced_call import SplitOutput
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -61,40 +62,6 @@ class _Split:
         """The tree with `diff` at the differentiable leaves, None elsewhere."""
         it = iter(diff)
         return self.treedef.unflatten([next(it) if m else None for m in self.mask])
-
-
-class _Output:
-    """A function output cut into array leaves (returned through JAX) and
-    static leaves (kept here)."""
-
-    def __init__(self) -> None:
-        self.treedef: Any = None
-        self.static: list[Any] = []
-
-    def split(self, out: Any) -> list[Any]:
-        leaves, self.treedef = _flatten(out)
-        arrays: list[Any] = []
-        self.static = []
-        for leaf in leaves:
-            if isinstance(leaf, ARRAY_TYPES):
-                arrays.append(leaf)
-                self.static.append(None)
-            else:
-                self.static.append(leaf)
-        return arrays
-
-    def rebuild(self, arrays: Sequence[Any]) -> Any:
-        it = iter(arrays)
-        return self.treedef.unflatten(
-            [next(it) if leaf is None else leaf for leaf in self.static]
-        )
-
-    def rebuild_with(self, arrays: Sequence[Any], fill: Any) -> Any:
-        """Like `rebuild`, with `fill` in place of each static leaf."""
-        it = iter(arrays)
-        return self.treedef.unflatten(
-            [next(it) if leaf is None else fill for leaf in self.static]
-        )
 
 
 def _split_aux(out: Any, who: str) -> tuple[Any, Any]:
@@ -330,7 +297,7 @@ def filter_jvp(
                 f"{tangent.shape}, but the primal has shape {primal.shape}."
             )
         diff_tangents.append(tangent.astype(primal.dtype))
-    output = _Output()
+    output = SplitOutput()
 
     def differentiable(diff_leaves: list[Any]) -> Any:
         it = iter(diff_leaves)
@@ -347,7 +314,7 @@ def filter_jvp(
         t if is_inexact(o) else None for o, t in zip(out, tangents_out, strict=True)
     ]
     primal_tree = output.rebuild(out)
-    tangent_tree = output.rebuild_with(tangents_out, None)
+    tangent_tree = output.arrays_only(tangents_out)
     if has_aux:
         return primal_tree, tangent_tree, result[2]
     return primal_tree, tangent_tree
@@ -370,7 +337,7 @@ def filter_vjp(  # type: ignore[misc]  # mypy cannot match *Ts overloads to an A
     and returns a tuple, one entry per primal, with the cotangents of their
     floating-point arrays and `None` at every other leaf."""
     split = _Split(primals)
-    output = _Output()
+    output = SplitOutput()
 
     def differentiable(diff: list[Any]) -> Any:
         out = fun(*split.rebuild(diff))
@@ -418,7 +385,7 @@ def _jacobian(
 ) -> Callable[..., Any]:
     def jacobian(x: Any, /, *args: Any, **kwargs: Any) -> Any:
         split = _Split(x)
-        output = _Output()
+        output = SplitOutput()
 
         def differentiable(diff: list[Any]) -> Any:
             out = fun(split.rebuild(diff), *args, **kwargs)
@@ -430,7 +397,7 @@ def _jacobian(
         result = jac(differentiable, has_aux=has_aux)(split.diff)
         rows = result[0] if has_aux else result
         # One row per array output, holding a Jacobian per differentiable input.
-        jacobian = output.rebuild_with([split.rebuild_or_none(r) for r in rows], None)
+        jacobian = output.arrays_only([split.rebuild_or_none(r) for r in rows])
         return (jacobian, result[1]) if has_aux else jacobian
 
     return _wraps(jacobian, fun)

@@ -1,22 +1,30 @@
 """`filter_jit`: `jax.jit` where arrays are traced and every other leaf is static.
 
-Dispatch is the hot path, so a call does only this: flatten `(args, kwargs)`
-once, look up `(treedef, leaf types)` in a per-function dict, and call the
-`jax.jit` compiled for that key with the flat leaves. Each cached `jax.jit`
-marks the non-array positions as `static_argnums`, so JAX's C++ dispatch
-hashes and compares the static leaves itself. The leaf types are in the key so
-that `1`, `1.0` and `True` (equal and hash-equal) never share a trace.
+Dispatch is the hot path, so a call does only this:
 
-The cache lives on the wrapper object, so deleting the wrapper frees its
+1. flatten `(args, kwargs)` once (JAX's C++ flattener);
+2. look up `(treedef, leaf types)`: a `_Layout` saying which positions hold
+   arrays and which hold static leaves. The types are in the key so that
+   `1`, `1.0` and `True` (equal and hash-equal) never share a trace;
+3. pick the static leaves out with an `operator.itemgetter` (C speed) and
+   look them up: an `_Entry` holding the `jax.jit` for those static values;
+4. call that `jax.jit` with the array leaves as one tuple (or a few tuples,
+   when some are donated), which JAX's C++ dispatch handles as fast as any
+   pytree argument. Static leaves are closed over by the traced body rather
+   than passed as `static_argnums`, which JAX dispatches markedly slower.
+
+The caches live on the wrapper object, so deleting the wrapper frees its
 compiled executables; a module-level `WeakSet` lets `clear_jit_cache` reach
 every live wrapper without keeping any alive.
 """
 
 import functools
+import itertools
+import operator
 import threading
 import warnings
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import (
     Any,
     Concatenate,
@@ -51,17 +59,22 @@ _DONATION_WARNING: Final = "Some donated buffers were not usable"
 
 # The registry method itself: one Python frame less than `jtu.tree_flatten`.
 _flatten = jtu.default_registry.flatten
-_live_wrappers: "weakref.WeakSet[_JitWrapper[..., Any]]" = weakref.WeakSet()
+_live_states: "weakref.WeakSet[_JitState]" = weakref.WeakSet()
 
 
 def clear_jit_cache() -> None:
     """Drop every compiled function held by every live `filter_jit` wrapper."""
-    for wrapper in list(_live_wrappers):
-        wrapper._clear()  # pyright: ignore[reportPrivateUsage]  # module-internal
+    for state in list(_live_states):
+        state._clear()  # pyright: ignore[reportPrivateUsage]  # module-internal
 
 
 class _OutInfo:
-    """How to rebuild a traced function's output from its array leaves."""
+    """How to rebuild a traced function's output from its array leaves.
+
+    When every output leaf is an array (`all_traced`), the compiled function
+    returns the output pytree itself and JAX rebuilds it; otherwise it returns
+    the flat list of array leaves and `rebuild` puts the static ones back.
+    """
 
     __slots__ = ("all_traced", "static", "treedef")
 
@@ -81,8 +94,10 @@ class _OutInfo:
         except Exception:  # a static output that cannot be compared
             return False
 
-    def rebuild(self, traced: Any) -> Any:
-        it = iter(traced)
+    def rebuild(self, out: Any) -> Any:
+        if self.all_traced:
+            return out
+        it = iter(out)
         return self.treedef.unflatten(
             [next(it) if leaf is None else leaf for leaf in self.static]
         )
@@ -99,19 +114,18 @@ def _signature(leaves: tuple[Any, ...] | list[Any]) -> tuple[Any, ...]:
 
 
 class _Entry:
-    """One static structure: its `jax.jit` and what its traces returned.
+    """One set of static values: its `jax.jit` and what its traces returned.
 
     Usually every trace of an entry gives the same non-array outputs
     (`single`). If a retrace for new shapes gives different ones (say the
     function returns `x.shape[0]`), outputs are looked up by signature.
     """
 
-    __slots__ = ("by_signature", "call", "jitted", "single", "static_positions")
+    __slots__ = ("by_signature", "call", "jitted", "single")
 
-    def __init__(self, static_positions: tuple[int, ...]) -> None:
+    def __init__(self) -> None:
         self.jitted: Any = None
         self.call: Callable[..., Any] = _unset
-        self.static_positions: tuple[int, ...] = static_positions
         self.single: _OutInfo | None = None
         self.by_signature: dict[tuple[Any, ...], _OutInfo] = {}
 
@@ -121,6 +135,72 @@ class _Entry:
         elif self.single is not None and not self.single.same_as(info):
             self.single = None
         self.by_signature[signature] = info
+
+
+def _key_getter(positions: Sequence[int]) -> Callable[[Sequence[Any]], Any]:
+    """`leaves -> key of the static leaves at positions`, at C speed: the leaf
+    itself for one position, a tuple for several, `()` for none."""
+    if not positions:
+        return _empty
+    return operator.itemgetter(*positions)
+
+
+def _getter(positions: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """`leaves -> tuple(leaves[i] for i in positions)`, at C speed."""
+    if not positions:
+        return _empty
+    if len(positions) == 1:
+        (i,) = positions
+        return lambda leaves: (leaves[i],)
+    return operator.itemgetter(*positions)
+
+
+def _empty(leaves: Sequence[Any]) -> tuple[Any, ...]:
+    return ()
+
+
+class _Layout:
+    """One argument structure (treedef + leaf types): where the arrays and
+    the static leaves are, how the arrays are grouped for donation, and one
+    `_Entry` per distinct tuple of static values."""
+
+    __slots__ = (
+        "entries",
+        "group_getters",
+        "groups",
+        "single_getter",
+        "static_getter",
+        "static_positions",
+        "treedef",
+        "types",
+        "with_kwargs",
+    )
+
+    def __init__(
+        self,
+        treedef: Any,
+        types: tuple[type, ...],
+        with_kwargs: bool,
+        static_positions: tuple[int, ...],
+        groups: list[list[int]],
+    ) -> None:
+        self.treedef: Any = treedef
+        self.types: tuple[type, ...] = types
+        self.with_kwargs: bool = with_kwargs
+        self.static_positions: tuple[int, ...] = static_positions
+        self.static_getter = _key_getter(static_positions)
+        self.groups: list[list[int]] = groups
+        self.group_getters = [_getter(group) for group in groups]
+        # The common case (nothing donated): one tuple of arrays.
+        self.single_getter = self.group_getters[0] if len(groups) == 1 else None
+        self.entries: dict[Any, _Entry] = {}
+
+    def arrays(self, leaves: Sequence[Any]) -> list[tuple[Any, ...]]:
+        return [get(leaves) for get in self.group_getters]
+
+    def static_values(self, key: Any) -> tuple[Any, ...]:
+        """The static leaves, in order, from a key made by `static_getter`."""
+        return (key,) if len(self.static_positions) == 1 else tuple(key)
 
 
 def _unset(*leaves: Any) -> Any:
@@ -159,22 +239,22 @@ def _check_donate(donate: object) -> Donate:
     )
 
 
-class _JitWrapper(Generic[_P, _R_co]):
-    """The result of `filter_jit(fun)`: call it like `fun`."""
+class _JitState:
+    """Everything a `filter_jit` function keeps: the caches and the slow
+    paths. The hot path is the closure built by `make_call`."""
 
     __slots__ = (
-        "__dict__",
         "__weakref__",
         "_donate",
-        "_entries",
         "_fun",
         "_fun_leaves",
         "_fun_treedef",
-        "_kw_entries",
+        "_kw_layouts",
+        "_layouts",
         "_lock",
     )
 
-    def __init__(self, fun: Callable[_P, _R_co], donate: Donate) -> None:
+    def __init__(self, fun: Callable[..., Any], donate: Donate) -> None:
         self._fun = fun
         self._donate = donate
         # The function may itself be a pytree holding arrays (a bound method
@@ -187,123 +267,164 @@ class _JitWrapper(Generic[_P, _R_co]):
             self._fun_leaves = ()
             self._fun_treedef = None
         # Two caches, so that `f(a, b)` and `f(a, b=...)` can never collide.
-        self._entries: dict[Any, _Entry] = {}
-        self._kw_entries: dict[Any, _Entry] = {}
+        self._layouts: dict[Any, _Layout] = {}
+        self._kw_layouts: dict[Any, _Layout] = {}
         self._lock = threading.Lock()
-        functools.update_wrapper(self, fun)  # pyright: ignore[reportArgumentType]  # copies metadata only
-        _live_wrappers.add(self)
+        _live_states.add(self)
 
     def _clear(self) -> None:
         with self._lock:
-            self._entries.clear()
-            self._kw_entries.clear()
+            self._layouts.clear()
+            self._kw_layouts.clear()
 
-    def __call__(self, *args: _P.args, **kwargs: _P.kwargs) -> _R_co:
-        # The hot path: keep it free of anything not strictly needed.
-        if kwargs:
-            leaves, treedef = _flatten((args, kwargs))
-            cache = self._kw_entries
-        else:
-            leaves, treedef = _flatten(args)
-            cache = self._entries
-        if self._fun_leaves:
-            leaves = [*self._fun_leaves, *leaves]
-        try:
-            entry = cache.get((treedef, tuple(map(type, leaves))))
-            if entry is None:
-                entry = self._entry(cache, leaves, treedef, bool(kwargs), args)
-            out = entry.call(*leaves)
-        except Exception as e:
-            self._explain(e, args, kwargs)
-            checked = equinox_error_from(e)
-            if checked is not None:
-                # A failed `eqx.error_if`: raise it as itself, not as JAX's
-                # wrapper around a host-callback traceback.
-                raise checked from None
-            raise
-        info = entry.single
-        if info is None:
-            info = entry.by_signature[_signature(leaves)]
-        if info.all_traced:
-            return info.treedef.unflatten(out)  # type: ignore[no-any-return]  # the output of `fun`
-        return info.rebuild(out)  # type: ignore[no-any-return]  # the output of `fun`
+    def make_call(self) -> Callable[..., Any]:
+        """The function users call. A closure rather than a `__call__`
+        method: it is the hot path, and a plain function call is cheaper.
+        It holds this state; the state does not hold it back, so dropping
+        the function frees the state and its executables."""
+        layouts_positional, layouts_keyword = self._layouts, self._kw_layouts
+        fun_leaves = self._fun_leaves
+        make_layout, make_entry, explain = self._layout, self._entry, self._explain
 
-    def lower(self, *args: _P.args, **kwargs: _P.kwargs) -> "Lowered[_P, _R_co]":
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if kwargs:
+                leaves, treedef = _flatten((args, kwargs))
+                layouts = layouts_keyword
+            else:
+                leaves, treedef = _flatten(args)
+                layouts = layouts_positional
+            if fun_leaves:
+                leaves = [*fun_leaves, *leaves]
+            try:
+                types = tuple(map(type, leaves))
+                layout = layouts.get(treedef)
+                if layout is None or layout.types != types:
+                    layout = make_layout(layouts, leaves, treedef, bool(kwargs), args)
+                static = layout.static_getter(leaves)
+                entry = layout.entries.get(static)
+                if entry is None:
+                    entry = make_entry(layout, static)
+                get = layout.single_getter
+                if get is not None:
+                    out = entry.call(get(leaves))
+                else:
+                    out = entry.call(*layout.arrays(leaves))
+            except Exception as e:
+                explain(e, args, kwargs)
+                checked = equinox_error_from(e)
+                if checked is not None:
+                    # A failed `eqx.error_if`: raise it as itself, not as
+                    # JAX's wrapper around a host-callback traceback.
+                    raise checked from None
+                raise
+            info = entry.single
+            if info is None:
+                info = entry.by_signature[_signature(leaves)]
+            if info.all_traced:
+                return out
+            return info.rebuild(out)
+
+        return call
+
+    def lower(self, *args: Any, **kwargs: Any) -> "Lowered[..., Any]":
         """Trace and lower for these arguments (ahead-of-time compilation)."""
-        leaves, treedef, cache = self._prepare(args, kwargs)
         try:
-            key = (treedef, tuple(map(type, leaves)))
-            entry = cache.get(key)
-            if entry is None:
-                entry = self._entry(cache, leaves, treedef, bool(kwargs), args)
-            lowered = entry.jitted.lower(*leaves)
+            layout, static, leaves = self._resolve(args, kwargs)
+            entry = layout.entries.get(static) or self._entry(layout, static)
+            lowered = entry.jitted.lower(*layout.arrays(leaves))
         except (TypeError, ValueError) as e:
             self._explain(e, args, kwargs)
             raise
-        static = tuple(leaves[i] for i in entry.static_positions)
-        return Lowered(self, lowered, entry, key, static, _signature(leaves))
+        return Lowered(self, lowered, entry, layout, static, _signature(leaves))
 
-    def _prepare(
+    def _resolve(
         self, args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> tuple[list[Any], Any, dict[Any, _Entry]]:
+    ) -> tuple[_Layout, Any, list[Any]]:
+        """The layout and static values of a call (the slow, general path)."""
         if kwargs:
             leaves, treedef = _flatten((args, kwargs))
-            cache = self._kw_entries
+            layouts = self._kw_layouts
         else:
             leaves, treedef = _flatten(args)
-            cache = self._entries
+            layouts = self._layouts
         if self._fun_leaves:
             leaves = [*self._fun_leaves, *leaves]
-        return leaves, treedef, cache
+        layout = self._layout(layouts, leaves, treedef, bool(kwargs), args)
+        return layout, layout.static_getter(leaves), leaves
 
-    def _entry(
+    def _layout(
         self,
-        cache: dict[Any, _Entry],
+        layouts: dict[Any, _Layout],
         leaves: list[Any],
         treedef: Any,
         with_kwargs: bool,
         args: tuple[Any, ...],
-    ) -> _Entry:
-        """Build (once, under the lock) the `jax.jit` for a new structure."""
-        key = (treedef, tuple(map(type, leaves)))
+    ) -> _Layout:
+        """The layout for a treedef and leaf types. `layouts` maps each
+        treedef to its most recently used layout (the hot path checks the
+        types itself); every layout is also kept under `(treedef, types)`."""
+        types = tuple(map(type, leaves))
+        key = (treedef, types)
         with self._lock:
-            entry = cache.get(key)
+            layout = layouts.get(key)
+            if layout is None:
+                static = tuple(
+                    i
+                    for i, leaf in enumerate(leaves)
+                    if not isinstance(leaf, ARRAY_TYPES)
+                )
+                groups = self._groups(leaves, args)
+                layout = _Layout(treedef, types, with_kwargs, static, groups)
+                layouts[key] = layout
+            layouts[treedef] = layout
+            return layout
+
+    def _groups(self, leaves: list[Any], args: tuple[Any, ...]) -> list[list[int]]:
+        """Array positions, in order, split into (kept, donated) groups."""
+        arrays = [i for i, leaf in enumerate(leaves) if isinstance(leaf, ARRAY_TYPES)]
+        if self._donate == "none":
+            return [arrays]
+        start = len(self._fun_leaves)  # never donate the function's own arrays
+        if self._donate.endswith("except-first") and args:
+            start += len(jtu.tree_leaves(args[0]))
+        return [[i for i in arrays if i < start], [i for i in arrays if i >= start]]
+
+    def _entry(self, layout: _Layout, static: Any) -> _Entry:
+        """Build (once, under the lock) the `jax.jit` for new static values."""
+        with self._lock:
+            entry = layout.entries.get(static)
             if entry is not None:
                 return entry
-            static = tuple(
-                i for i, leaf in enumerate(leaves) if not isinstance(leaf, ARRAY_TYPES)
-            )
-            entry = _Entry(static)
+            entry = _Entry()
+            donated = (1,) if len(layout.groups) == 2 else ()
             entry.jitted = jaxt.jit(
-                self._traced_body(entry, treedef, with_kwargs),
-                static_argnums=static,
-                donate_argnums=self._donated(leaves, args),
+                self._traced_body(entry, layout, static), donate_argnums=donated
             )
             silent = self._donate in ("all", "all-except-first")
             entry.call = (
                 _silencing_donation_warnings(entry.jitted) if silent else entry.jitted
             )
-            cache[key] = entry
+            layout.entries[static] = entry
             return entry
 
-    def _donated(self, leaves: list[Any], args: tuple[Any, ...]) -> tuple[int, ...]:
-        if self._donate == "none":
-            return ()
-        start = len(self._fun_leaves)  # never donate the function's own arrays
-        if self._donate.endswith("except-first") and args:
-            start += len(jtu.tree_leaves(args[0]))
-        return tuple(
-            i for i in range(start, len(leaves)) if isinstance(leaves[i], ARRAY_TYPES)
-        )
-
     def _traced_body(
-        self, entry: _Entry, treedef: Any, with_kwargs: bool
-    ) -> Callable[..., list[Any]]:
+        self, entry: _Entry, layout: _Layout, static: Any
+    ) -> Callable[..., Any]:
         fun = self._fun
         fun_treedef = self._fun_treedef
         num_fun = len(self._fun_leaves)
+        template: list[Any] = [None] * (num_fun + layout.treedef.num_leaves)
+        for i, value in zip(
+            layout.static_positions, layout.static_values(static), strict=True
+        ):
+            template[i] = value
+        positions = [i for group in layout.groups for i in group]
+        treedef, with_kwargs = layout.treedef, layout.with_kwargs
 
-        def body(*leaves: Any) -> list[Any]:
+        def body(*groups: tuple[Any, ...]) -> Any:
+            leaves = list(template)
+            for i, value in zip(positions, itertools.chain(*groups), strict=True):
+                leaves[i] = value
             call: Callable[..., Any] = fun
             if fun_treedef is not None:
                 call = fun_treedef.unflatten(leaves[:num_fun])
@@ -314,9 +435,10 @@ class _JitWrapper(Generic[_P, _R_co]):
                 args, kwargs = unflat
             else:
                 args, kwargs = unflat, {}
-            traced, info = _split_output(call(*args, **kwargs))
+            out = call(*args, **kwargs)
+            traced, info = _split_output(out)
             entry.record(_signature(leaves), info)
-            return traced
+            return out if info.all_traced else traced
 
         return body
 
@@ -339,19 +461,6 @@ class _JitWrapper(Generic[_P, _R_co]):
             "pass it as an array, or close over it instead."
         ) from error
 
-    @overload
-    def __get__(self, instance: None, owner: type) -> "_JitWrapper[_P, _R_co]": ...
-    @overload
-    def __get__(
-        self: "_JitWrapper[Concatenate[_S, _P2], _R2]", instance: _S, owner: type
-    ) -> "Callable[_P2, _R2]": ...
-    def __get__(self, instance: object, owner: type | None = None) -> Any:
-        # Used as a method: the instance becomes the first (traced) argument,
-        # and the cache stays shared across instances.
-        if instance is None:
-            return self
-        return functools.partial(cast("Callable[..., Any]", self), instance)
-
 
 _P2 = ParamSpec("_P2")
 _R2 = TypeVar("_R2")
@@ -362,17 +471,17 @@ class Lowered(Generic[_P, _R_co]):
 
     def __init__(
         self,
-        wrapper: _JitWrapper[_P, _R_co],
+        wrapper: _JitState,
         lowered: Any,
         entry: _Entry,
-        key: Any,
-        static: tuple[Any, ...],
+        layout: _Layout,
+        static: Any,
         signature: tuple[Any, ...],
     ) -> None:
         self._wrapper = wrapper
         self._lowered = lowered
         self._entry = entry
-        self._key = key
+        self._layout = layout
         self._static = static
         self._signature = signature
 
@@ -382,12 +491,12 @@ class Lowered(Generic[_P, _R_co]):
 
     def compile(self) -> "Compiled[_P, _R_co]":
         """Compile; the result is called with arguments of the same structure."""
-        info = self._entry.by_signature[self._signature]
         return Compiled(
             self._wrapper,
             self._lowered.compile(),
-            (self._key, self._entry.static_positions, self._static),
-            info,
+            self._layout,
+            self._static,
+            self._entry.by_signature[self._signature],
         )
 
 
@@ -396,35 +505,72 @@ class Compiled(Generic[_P, _R_co]):
 
     def __init__(
         self,
-        wrapper: _JitWrapper[_P, _R_co],
+        wrapper: _JitState,
         compiled: Any,
-        expected: tuple[Any, tuple[int, ...], tuple[Any, ...]],
+        layout: _Layout,
+        static: Any,
         info: _OutInfo,
     ) -> None:
         self._wrapper = wrapper
         self._compiled = compiled
-        self._key, self._static_positions, self._static = expected
+        self._layout = layout
+        self._static = static
         self._info = info
 
     def __call__(self, *args: _P.args, **kwargs: _P.kwargs) -> _R_co:
-        leaves, treedef, _ = self._wrapper._prepare(args, kwargs)  # pyright: ignore[reportPrivateUsage]  # module-internal
-        if (treedef, tuple(map(type, leaves))) != self._key:
+        layout, static, leaves = self._wrapper._resolve(args, kwargs)  # pyright: ignore[reportPrivateUsage]  # module-internal
+        if layout is not self._layout:
             raise TypeError(
                 "this compiled function was lowered for arguments of a different "
-                f"structure; lowered for {self._key[0]}, called with {treedef}."
+                f"structure; lowered for {self._layout.treedef}, called with "
+                f"{layout.treedef}."
             )
-        for i, expected in zip(self._static_positions, self._static, strict=True):
-            if not (leaves[i] is expected or leaves[i] == expected):
+        pairs = zip(
+            layout.static_values(static),
+            layout.static_values(self._static),
+            strict=True,
+        )
+        for got, expected in pairs:
+            if not (got is expected or got == expected):
                 raise TypeError(
                     "this compiled function was lowered with a different static "
-                    f"(non-array) argument: expected {expected!r}, got {leaves[i]!r}."
+                    f"(non-array) argument: expected {expected!r}, got {got!r}."
                 )
-        dynamic = [leaf for leaf in leaves if isinstance(leaf, ARRAY_TYPES)]
-        return self._info.rebuild(self._compiled(*dynamic))  # type: ignore[no-any-return]  # rebuilt output of the function
+        out = self._compiled(*layout.arrays(leaves))
+        return self._info.rebuild(out)  # type: ignore[no-any-return]  # the output of the function
+
+
+class _JitWrapper(Protocol[_P, _R_co]):
+    """What `filter_jit(fun)` returns: called like `fun`; `.lower(...)` for
+    ahead-of-time compilation; usable as a method (binds like a function).
+
+    At run time this is a plain function carrying a `lower` attribute."""
+
+    def __call__(self, *args: _P.args, **kwargs: _P.kwargs) -> _R_co: ...
+
+    def lower(self, *args: _P.args, **kwargs: _P.kwargs) -> "Lowered[_P, _R_co]": ...
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> "_JitWrapper[_P, _R_co]": ...
+    @overload
+    def __get__(
+        self: "_JitWrapper[Concatenate[_S, _P2], _R2]", instance: _S, owner: type
+    ) -> "Callable[_P2, _R2]": ...
+    def __get__(self, instance: object, owner: type | None = None) -> Any: ...
 
 
 class _JitDecorator(Protocol):
     def __call__(self, fun: Callable[_P, _R], /) -> _JitWrapper[_P, _R]: ...
+
+
+def _make_jit(fun: Callable[_P, _R], donate: Donate) -> _JitWrapper[_P, _R]:
+    state = _JitState(fun, donate)
+    call = state.make_call()
+    functools.update_wrapper(
+        call, fun, updated=()
+    )  # not fun.__dict__: a module's fields
+    call.lower = state.lower  # type: ignore[attr-defined]  # the documented attribute
+    return cast("_JitWrapper[_P, _R]", call)
 
 
 @overload
@@ -455,9 +601,9 @@ def filter_jit(
     if fun is None:
 
         def decorator(f: Callable[_P, _R], /) -> _JitWrapper[_P, _R]:
-            return _JitWrapper(f, mode)
+            return _make_jit(f, mode)
 
         return decorator  # type: ignore[return-value]  # generic function matches the protocol
     if not callable(fun):
         raise TypeError(f"filter_jit expects a callable; got {fun!r}.")
-    return _JitWrapper(fun, mode)
+    return _make_jit(fun, mode)

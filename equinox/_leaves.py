@@ -49,26 +49,6 @@ def _inexact_dtype(dtype: Any) -> bool:
     return known
 
 
-def split(leaves: Sequence[Any]) -> tuple[list[Any], list[Any]]:
-    """`(traced, static)`: `static` has `None` (never a leaf) where a traced
-    leaf was, so the two zip back together with `merge`."""
-    traced: list[Any] = []
-    static: list[Any] = []
-    for leaf in leaves:
-        if isinstance(leaf, ARRAY_TYPES):
-            traced.append(leaf)
-            static.append(None)
-        else:
-            static.append(leaf)
-    return traced, static
-
-
-def merge(traced: Sequence[Any], static: Sequence[Any]) -> list[Any]:
-    """Inverse of `split`."""
-    it = iter(traced)
-    return [next(it) if leaf is None else leaf for leaf in static]
-
-
 def args_path(path: Sequence[Any]) -> str:
     """`args[1]['opt']` for a key path into the pair `(args, kwargs)`."""
     if not path:

@@ -53,7 +53,9 @@ def _namespaces(cls: type, name: str) -> tuple[Mapping[str, Any], Mapping[str, A
 def _compute_plan(cls: type) -> FieldPlan:
     checks: list[tuple[str, HintCheck]] = []
     complete = True
-    fields = dataclasses.fields(cast(Any, cls)) if dataclasses.is_dataclass(cls) else ()
+    # (a plain bool: `is_dataclass` would narrow the type of `cls`)
+    is_dataclass: bool = dataclasses.is_dataclass(cls)
+    fields = dataclasses.fields(cast(Any, cls)) if is_dataclass else ()
     for f in fields:
         hint = resolve(f.type, *_namespaces(cls, f.name))
         if isinstance(hint, Unresolved):

@@ -25,6 +25,8 @@ from beartype.door import die_if_unbearable, is_bearable
 from beartype.roar import BeartypeException
 from jaxtyping import AbstractArray
 
+from ._runtime_check_arrays import fast_array_check
+
 ClassInfo: TypeAlias = type | tuple[type, ...]
 
 # `int` is acceptable where `float` is annotated (PEP 484's numeric tower),
@@ -82,6 +84,8 @@ class HintCheck:
 
     def explain(self, value: object) -> str:
         """Why `value` fails (call inside the same memo state as the check)."""
+        if is_array_hint(self.hint):
+            return _class_reason(self.hint, value)
         if self.classinfo is None:
             try:
                 die_if_unbearable(value, cast(Any, self.hint), conf=BEARTYPE_CONF)
@@ -251,16 +255,30 @@ def _classinfo(hint: object) -> ClassInfo | None:
     return info
 
 
-def _beartype_predicate(hint: object) -> Callable[[object], bool] | None:
-    try:
-        is_bearable(None, cast(Any, hint), conf=BEARTYPE_CONF)
-    except BeartypeException:  # a hint beartype cannot check: leave it unchecked
-        return None
+def _beartype_predicate(hint: object) -> Callable[[object], bool]:
+    """`is_bearable` against `hint`. Whether beartype supports the hint is
+    found out on first use (probing costs milliseconds per hint, too much for
+    every annotation of every class at import); an unsupported one passes."""
+    supported: list[bool] = []
 
     def predicate(value: object) -> bool:
+        if not supported:
+            try:
+                is_bearable(None, cast(Any, hint), conf=BEARTYPE_CONF)
+            except BeartypeException:
+                supported.append(False)
+            else:
+                supported.append(True)
+        if not supported[0]:
+            return True
         return bool(is_bearable(value, cast(Any, hint), conf=BEARTYPE_CONF))
 
     return predicate
+
+
+def mentions_jaxtyping(hint: object) -> bool:
+    """Whether a resolved annotation contains a jaxtyping array or PyTree type."""
+    return _memo_info(hint)[0]
 
 
 def compile_hint(hint: object) -> HintCheck | None:
@@ -274,8 +292,10 @@ def compile_hint(hint: object) -> HintCheck | None:
     uses_memo, names, symbolic = _memo_info(hint)
     classinfo = _classinfo(hint)
     predicate = None if classinfo is not None else _beartype_predicate(hint)
-    if classinfo is None and predicate is None:
-        return None
+    if is_array_hint(hint):
+        fast = fast_array_check(hint)
+        if fast is not None:
+            classinfo, predicate = None, fast
     cacheable = classinfo is not None and not uses_memo
     if isinstance(classinfo, tuple):
         cacheable = cacheable and all(_type_decides(c) for c in classinfo)

@@ -10,11 +10,12 @@ Every use of jaxtyping internals is in this file.
 """
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Final, cast
+from typing import TYPE_CHECKING, Final, cast
 
 from jaxtyping import _storage  # pyright: ignore[reportPrivateUsage]  # see module docstring
 
-from ._runtime_check_hints import HintCheck
+if TYPE_CHECKING:  # (imported at run time by `_runtime_check_hints` itself)
+    from ._runtime_check_hints import HintCheck
 
 _Memos = tuple[
     dict[str, int], dict[str, tuple[bool, tuple[int, ...]]], dict[str, object], object
@@ -33,6 +34,11 @@ _current_memo: Final = cast(
 _HIDDEN_PREFIX: Final = "~~delete~~"
 
 
+def current_single_memo() -> dict[str, int]:
+    """The innermost memo's named (non-variadic) dimensions, live."""
+    return _current_memo()[0]
+
+
 def current_bindings() -> dict[str, str]:
     """The dimensions bound in the innermost memo, as `name -> value text`."""
     single, variadic, _, _ = _current_memo()
@@ -49,8 +55,8 @@ def current_bindings() -> dict[str, str]:
 
 def explain_failure(
     arguments: Mapping[str, object],
-    passed: Iterable[tuple[str, HintCheck, object]],
-    failing: HintCheck,
+    passed: Iterable[tuple[str, "HintCheck", object]],
+    failing: "HintCheck",
     value: object,
 ) -> tuple[str, list[str]]:
     """Replay the checks that passed, in order, in a fresh memo, recording which

@@ -20,7 +20,13 @@ from jaxtyping import AnnotationError
 
 from ._runtime_check_errors import type_check_error
 from ._runtime_check_fields import field_plan
-from ._runtime_check_hints import HintCheck, Unresolved, compile_hint, resolve
+from ._runtime_check_hints import (
+    HintCheck,
+    Unresolved,
+    compile_hint,
+    mentions_jaxtyping,
+    resolve,
+)
 from ._runtime_check_memo import pop_memo, push_memo
 
 _Item = tuple[str, HintCheck, object]
@@ -40,7 +46,8 @@ _KEYWORD: Final = (
 @dataclasses.dataclass(frozen=True, slots=True)
 class _MethodPlan:
     owner: str
-    # Parameters after `self` that may be passed by position, in order.
+    # Parameters after `self` that may be passed by position, in order, as
+    # (label for messages, check).
     positional: tuple[_Param, ...]
     var_positional: _Param | None
     keyword: Mapping[str, HintCheck | None]
@@ -48,7 +55,6 @@ class _MethodPlan:
     returns: HintCheck | None
     dim_names: frozenset[str]
     uses_memo: bool
-    complete: bool
     # Per instance class: the fields whose dimensions the signature mentions.
     field_binders: weakref.WeakKeyDictionary[type, tuple[_Binder, ...]] = (
         dataclasses.field(default_factory=lambda: _new_binders())
@@ -65,15 +71,11 @@ def _plan(fn: Callable[..., Any]) -> _MethodPlan | None:
     if not params or params[0].kind not in _POSITIONAL:
         return None
     globalns: Mapping[str, Any] = getattr(fn, "__globals__", {})
-    complete = True
 
     def compile_annotation(annotation: object) -> HintCheck | None:
-        nonlocal complete
         if annotation is inspect.Parameter.empty:
             return None
-        hint = resolve(annotation, globalns)
-        complete = complete and not isinstance(hint, Unresolved)
-        return compile_hint(hint)
+        return compile_hint(resolve(annotation, globalns))
 
     positional: list[_Param] = []
     keyword: dict[str, HintCheck | None] = {}
@@ -82,7 +84,7 @@ def _plan(fn: Callable[..., Any]) -> _MethodPlan | None:
     for p in params[1:]:
         check = compile_annotation(p.annotation)
         if p.kind in _POSITIONAL:
-            positional.append((p.name, check))
+            positional.append((f"argument '{p.name}'", check))
         if p.kind in _KEYWORD:
             keyword[p.name] = check
         if p.kind is inspect.Parameter.VAR_POSITIONAL:
@@ -103,7 +105,6 @@ def _plan(fn: Callable[..., Any]) -> _MethodPlan | None:
         returns=returns,
         dim_names=frozenset[str]().union(*(c.dim_names for c in present)),
         uses_memo=any(c.uses_memo for c in present),
-        complete=complete,
     )
 
 
@@ -149,8 +150,8 @@ def _argument_items(
     n_positional = len(plan.positional)
     for index, value in enumerate(args[1:]):
         if index < n_positional:
-            name, check = plan.positional[index]
-            add(f"argument '{name}'", check, value)
+            label, check = plan.positional[index]
+            add(label, check, value)
         elif plan.var_positional is not None:
             name, check = plan.var_positional
             add(f"argument '*{name}'[{index - n_positional}]", check, value)
@@ -236,6 +237,17 @@ def _is_checkable(name: str, value: object) -> bool:
     )
 
 
+def _needs_wrapper(fn: Callable[..., Any]) -> bool:
+    """Whether some annotation of `fn` mentions a jaxtyping type, or cannot be
+    resolved yet (then the first call decides)."""
+    globalns: Mapping[str, Any] = getattr(fn, "__globals__", {})
+    for annotation in fn.__annotations__.values():
+        hint = resolve(annotation, globalns)
+        if isinstance(hint, Unresolved) or mentions_jaxtyping(hint):
+            return True
+    return False
+
+
 def checked_method(name: str, fn: object) -> Callable[..., Any] | None:
     """A wrapper checking calls of method `fn`; None when `fn` needs none
     (not public, no jaxtyping type in its signature)."""
@@ -243,21 +255,22 @@ def checked_method(name: str, fn: object) -> Callable[..., Any] | None:
         return None
     assert inspect.isfunction(fn)
     method: Callable[..., Any] = fn
-    eager = _plan(method)
-    if eager is None or (eager.complete and not eager.uses_memo):
+    if not _needs_wrapper(method):
         return None
-    # With annotations not yet resolvable, resolve them at the first call.
-    cell: list[_MethodPlan | None] = [eager if eager.complete else None]
+    # Planned at the first call: cheaper imports, and forward references in
+    # string annotations have usually become resolvable by then.
+    cell: list[_MethodPlan | None] = []
 
     @functools.wraps(method)
     def checked(*args: Any, **kwargs: Any) -> Any:
+        if not cell:
+            cell.append(_plan(method))
         plan = cell[0]
-        if plan is None:
-            plan = cell[0] = _plan(method) or eager
         instance: object = args[0] if args else None
         if (
-            not plan.uses_memo
+            plan is None
             or not args
+            or not plan.uses_memo
             or not getattr(type(instance), "__eqx_typecheck__", True)
         ):
             return method(*args, **kwargs)

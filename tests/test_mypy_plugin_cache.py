@@ -71,6 +71,12 @@ EXPECTED = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _plugin_debug(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Plugin bugs must fail here, not be swallowed as they are for users.
+    monkeypatch.setenv("EQX_MYPY_PLUGIN_DEBUG", "1")
+
+
 def _check(project: Path, cache: Path) -> list[str]:
     stdout, stderr, status = mypy_api.run(
         [
@@ -98,14 +104,19 @@ def _pairs(lines: list[str]) -> set[tuple[int, str]]:
 
 @pytest.fixture(scope="module")
 def base_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A cache holding jax/equinox only, so the runs below are cold for the
-    user modules without re-analysing jax each time."""
+    """A cache holding jax/equinox only (shared with the corpus test), so the
+    runs below are cold for the user modules without re-analysing jax."""
     warm = tmp_path_factory.mktemp("warmup")
     (warm / "models.py").write_text("import equinox\n")
     (warm / "use.py").write_text("")
-    cache = tmp_path_factory.mktemp("base-cache") / "cache"
+    cache = ROOT / ".mypy_cache" / "typecheck-corpus"
     _check(warm, cache)
     return cache
+
+
+def _copy_cache(base: Path, target: Path) -> None:
+    # Without the warm-up's own modules, which share our module names.
+    shutil.copytree(base, target, ignore=shutil.ignore_patterns("models.*", "use.*"))
 
 
 def test_warm_cache_gives_cold_diagnostics(
@@ -115,7 +126,7 @@ def test_warm_cache_gives_cold_diagnostics(
     (tmp_path / "models.py").write_text(MODELS)
     (tmp_path / "use.py").write_text(USE)
     cache = tmp_path / "cache"
-    shutil.copytree(base_cache, cache)
+    _copy_cache(base_cache, cache)
 
     cold = _check(tmp_path, cache)
     assert _pairs(cold) == EXPECTED
@@ -126,6 +137,6 @@ def test_warm_cache_gives_cold_diagnostics(
     (tmp_path / "use.py").write_text(USE + "Sized(1, None)\n")
     warm = _check(tmp_path, cache)
     fresh_cache = tmp_path / "fresh-cache"
-    shutil.copytree(base_cache, fresh_cache)
+    _copy_cache(base_cache, fresh_cache)
     assert warm == _check(tmp_path, fresh_cache)
     assert _pairs(warm) == EXPECTED | {(13, "eqx-abstract"), (13, "arg-type")}

@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 from mypy import api
 
+from equinox._mypy_shapes._unify import Memo, instantiate, unify
+from equinox._shape_spec import format_shape, parse_shape
+
 _MARK = re.compile(r"#\s*E:\s*([\w-]+)")
 _ERROR = re.compile(r"^[^:]+\.py:(\d+): error: .*\[([\w-]+)\]$")
 
@@ -116,6 +119,29 @@ _GOOD = _PRELUDE + textwrap.dedent(
         var(y)
 
     d: jt.Integer[Array, "2"] = jnp.zeros(2, dtype=int)
+
+    def single(x: Float[Array, "3"]) -> Float[Array, ""]:
+        return x.sum()
+
+    @jax.vmap
+    def decorated(x: Float[Array, "3"]) -> Float[Array, ""]:
+        return x.sum()
+
+    class Scorer(eqx.Module):
+        w: Float[Array, "3"]
+
+        def __call__(self, x: Float[Array, "3"]) -> Float[Array, ""]:
+            return self.w @ x
+
+    def transformed(xs: Float[Array, "b 3"], model: Scorer) -> Float[Array, "b"]:
+        # vmap keeps the function's type but takes batched arrays: no errors
+        per_row = jax.vmap(single)
+        r1: Float[Array, "b"] = per_row(xs)
+        r2: Float[Array, "b"] = jax.vmap(single)(xs)
+        r3: Float[Array, "b"] = decorated(xs)
+        r4: Float[Array, "b"] = eqx.filter_vmap(model)(xs)
+        batched_model = jax.vmap(model)
+        return batched_model(xs)
 
     def vmapped(x: Float[Array, "b 3"]) -> Array:
         # mypy's own hooks (functools.partial, behind jax.vmap) must still run:
@@ -239,13 +265,16 @@ def test_cold_and_warm_cache_agree(tmp_path: Path, cache: Path) -> None:
         class Lin(eqx.Module):
             weight: Float[Array, "o i"]
             bias: Float[Array, "o"]
+        def single(x: Float[Array, "3"]) -> Float[Array, ""]:
+            return x.sum()
+        batched = jax.vmap(single)  # transformed: must stay unchecked
         """
     )
     use = textwrap.dedent(
         """
         import jax.numpy as jnp
         from jaxtyping import Array, Float
-        from shapelib import Lin, mm, want_int, x23
+        from shapelib import Lin, batched, mm, want_int, x23
         y: Float[Array, "5 7"] = jnp.zeros((5, 7))
         mm(x23, y)  # E: jaxtyping-shape
         want_int(x23)  # E: jaxtyping-dtype
@@ -253,6 +282,8 @@ def test_cold_and_warm_cache_agree(tmp_path: Path, cache: Path) -> None:
         Lin(x23, jnp.zeros(2))
         b5: Float[Array, "5"] = jnp.zeros(5)
         Lin(x23, b5)  # E: jaxtyping-shape
+        rows: Float[Array, "5 3"] = jnp.zeros((5, 3))
+        sums: Float[Array, "5"] = batched(rows)
         """
     )
     (tmp_path / "shapelib.py").write_text(lib)
@@ -265,3 +296,66 @@ def test_cold_and_warm_cache_agree(tmp_path: Path, cache: Path) -> None:
     warm = _errors(_run(files, cache), str(tmp_path / "use.py"))
     assert cold == _expected(use)
     assert warm == cold
+
+
+def _unify_all(pairs: list[tuple[str, str]]) -> tuple[str | None, Memo]:
+    memo = Memo()
+    for expected, actual in pairs:
+        reason = unify(parse_shape(expected), parse_shape(actual), memo, "x")
+        if reason is not None:
+            return reason, memo
+    return None, memo
+
+
+@pytest.mark.parametrize(
+    ("pairs", "error"),
+    [
+        ([("n k", "2 3"), ("k m", "3 7")], None),
+        ([("n k", "2 3"), ("k m", "4 7")], "dimension k is 4 here but 3"),
+        ([("n", "a"), ("n", "b")], None),  # caller names never contradict
+        ([("n", "3"), ("n", "a")], None),
+        ([("#n", "1"), ("n", "5")], None),  # size 1 broadcasts
+        ([("#n", "_"), ("n", "5")], None),
+        ([("*b n", "2 3 4"), ("*b", "2 3")], None),
+        ([("*b n", "2 3 4"), ("*b", "3 2")], "*b is (3 2) here but (2 3)"),
+        ([("*b n", "2 3 4"), ("*b", "2")], "*b is (2) here"),
+        ([("*b", "*x 3"), ("*b", "4")], None),  # unknown length: no claim
+        ([("... 3", "*x 3")], None),
+        ([("3 4", "*x 5")], "axis -1 has size 5, not 4"),
+        ([("n", "*x 2 3")], "at least 2 dimensions, not 1"),
+        ([("n", "3"), ("n+1", "4")], None),
+        ([("n", "3"), ("n+1", "5")], "n+1 = 4"),
+        ([("n+1", "5"), ("n", "3")], None),  # n unbound when n+1 is checked
+        ([("a b", "3")], "1 dimensions, not 2"),
+    ],
+)
+def test_unify(pairs: list[tuple[str, str]], error: str | None) -> None:
+    reason, _ = _unify_all(pairs)
+    if error is None:
+        assert reason is None
+    else:
+        assert reason is not None and error in reason
+
+
+def test_failed_unification_leaves_memo_unchanged() -> None:
+    memo = Memo()
+    assert unify(parse_shape("n"), parse_shape("3"), memo, "a") is None
+    assert unify(parse_shape("m n"), parse_shape("7 4"), memo, "b") is not None
+    assert memo.single == {"n": 3}
+
+
+@pytest.mark.parametrize(
+    ("bindings", "result", "shown"),
+    [
+        ([("n k", "2 3"), ("k m", "3 7")], "n m", "2 7"),
+        ([("n k", "p q"), ("k m", "q r")], "n m", "p r"),
+        ([("*b n", "*x 3")], "*b", "*x"),
+        ([("*b n", "2 *x 3")], "*b n", "2 *x 3"),
+        ([("n", "3")], "n+1 2*n m", "4 6 _"),
+        ([("n", "3")], "*rest n", "... 3"),
+    ],
+)
+def test_instantiate(bindings: list[tuple[str, str]], result: str, shown: str) -> None:
+    reason, memo = _unify_all(bindings)
+    assert reason is None
+    assert format_shape(instantiate(parse_shape(result), memo)) == shown

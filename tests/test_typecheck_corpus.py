@@ -85,6 +85,9 @@ def run_mypy(files: list[Path], cache_dir: str) -> list[dict[str, object]]:
     records; raises on a crash or a usage error."""
     previous = Path.cwd()
     os.chdir(ROOT)
+    # Plugin bugs must fail here, not be swallowed as they are for users.
+    debug = os.environ.get("EQX_MYPY_PLUGIN_DEBUG")
+    os.environ["EQX_MYPY_PLUGIN_DEBUG"] = "1"
     try:
         stdout, stderr, status = mypy_api.run(
             [
@@ -100,6 +103,10 @@ def run_mypy(files: list[Path], cache_dir: str) -> list[dict[str, object]]:
         )
     finally:
         os.chdir(previous)
+        if debug is None:
+            del os.environ["EQX_MYPY_PLUGIN_DEBUG"]
+        else:
+            os.environ["EQX_MYPY_PLUGIN_DEBUG"] = debug
     if status not in (0, 1) or "INTERNAL ERROR" in stdout + stderr:
         raise RuntimeError(f"mypy failed (status {status}):\n{stdout}\n{stderr}")
     return [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]

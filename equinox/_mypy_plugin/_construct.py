@@ -120,7 +120,7 @@ def converter_input(spec: dict[str, Any], lookup: Lookup) -> Type:
     return erase_typevars(UnionType.make_union(params))
 
 
-def _converters(info: TypeInfo) -> dict[str, dict[str, Any]]:
+def field_converters(info: TypeInfo) -> dict[str, dict[str, Any]]:
     """Converters of the fields of `info`, for the class that declares each."""
     found: dict[str, dict[str, Any]] = {}
     for klass in reversed(info.mro):
@@ -155,7 +155,7 @@ def module_call_signature(
         )
     if not _generated_init(info):
         return signature
-    converters = _converters(info)
+    converters = field_converters(info)
     if not converters:
         return signature
     arg_types = [

@@ -2,7 +2,9 @@
 
 `self.x = ...` is allowed inside the `__init__` / `__post_init__` of a Module
 (also in a closure defined there); any other assignment to an attribute of a
-module instance is reported as `eqx-frozen`.
+module instance is reported as `eqx-frozen`. Inside `__init__`, a field
+declared with `eqx.field(converter=f)` accepts what `f` accepts: the converter
+runs on the assigned value once `__init__` returns.
 """
 
 from mypy.nodes import FuncDef, MemberExpr, NameExpr, TypeInfo, Var
@@ -10,6 +12,7 @@ from mypy.plugin import AttributeContext
 from mypy.types import Instance, Type, get_proper_type
 
 from ._codes import FROZEN
+from ._construct import Lookup, converter_input, field_converters
 from ._names import INIT_METHODS
 from ._semanal import is_module_info
 
@@ -37,7 +40,7 @@ def _assigns_own_self(ctx: AttributeContext, method: FuncDef) -> bool:
     return target.expr.name == method.arguments[0].variable.name
 
 
-def check_assignment(ctx: AttributeContext, name: str) -> Type:
+def check_assignment(ctx: AttributeContext, name: str, lookup: Lookup) -> Type:
     if not ctx.is_lvalue:
         return ctx.default_attr_type
     owner = get_proper_type(ctx.type)
@@ -53,7 +56,10 @@ def check_assignment(ctx: AttributeContext, name: str) -> Type:
         and is_module_info(found[1])
         and _assigns_own_self(ctx, found[0])
     )
-    if not in_init:
+    if in_init:
+        spec = field_converters(owner.type).get(name)
+        return ctx.default_attr_type if spec is None else converter_input(spec, lookup)
+    else:
         ctx.api.fail(
             f'Cannot assign to field "{name}" of module "{owner.type.name}": modules '
             "are frozen after __init__; use eqx.tree_at to build an updated copy",

@@ -6,8 +6,10 @@ hook it is used as is; when both have one they are chained (ours first, then
 theirs on our result).
 """
 
+import contextlib
 import hashlib
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -46,6 +48,17 @@ def _source_digest() -> str:
             digest.update(source.name.encode())
             digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
+
+
+@contextlib.contextmanager
+def _guard() -> Generator[None]:
+    """A bug in the plugin must not become a mypy INTERNAL ERROR for users:
+    the hook then changes nothing. EQX_MYPY_PLUGIN_DEBUG=1 re-raises."""
+    try:
+        yield
+    except Exception:
+        if os.environ.get("EQX_MYPY_PLUGIN_DEBUG"):
+            raise
 
 
 def _load_shape_plugin(options: Options) -> Plugin | None:
@@ -140,7 +153,12 @@ class EquinoxPlugin(Plugin):
     ) -> Callable[[ClassDefContext], None] | None:
         if self._module_info(fullname) is None:
             return None
-        return analyze_module_class
+
+        def hook(ctx: ClassDefContext) -> None:
+            with _guard():
+                analyze_module_class(ctx)
+
+        return hook
 
     def _function_signature_hook(
         self, fullname: str
@@ -150,7 +168,9 @@ class EquinoxPlugin(Plugin):
             return None
 
         def hook(ctx: FunctionSigContext) -> FunctionLike:
-            return module_call_signature(ctx, info, self._lookup)
+            with _guard():
+                return module_call_signature(ctx, info, self._lookup)
+            return ctx.default_signature
 
         return hook
 
@@ -171,7 +191,9 @@ class EquinoxPlugin(Plugin):
         # the instance type inside the hook.
 
         def hook(ctx: AttributeContext) -> Type:
-            return check_assignment(ctx, name)
+            with _guard():
+                return check_assignment(ctx, name, self._lookup)
+            return ctx.default_attr_type
 
         return hook
 

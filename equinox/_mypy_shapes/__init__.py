@@ -4,7 +4,9 @@
 which forwards each hook here. Error codes: `jaxtyping-dtype`, `jaxtyping-shape`.
 """
 
+import hashlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from mypy.nodes import MypyFile
@@ -14,9 +16,10 @@ from mypy.plugin import (
     FunctionContext,
     MethodContext,
     Plugin,
+    ReportConfigContext,
 )
 from mypy.plugins.default import DefaultPlugin
-from mypy.types import Type
+from mypy.types import ANNOTATED_TYPE_NAMES, Type
 
 from ._analyze import analyze_annotated
 from ._calls import check_function_call, check_method_call
@@ -24,8 +27,17 @@ from ._encoding import DTYPE_CODE as DTYPE_CODE
 from ._encoding import SHAPE_CODE as SHAPE_CODE
 from ._postpass import inject_sentinel, is_sentinel, run_sentinel
 
+
+def _source_hash() -> str:
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted([*here.glob("*.py"), here.parent / "_shape_spec.py"]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_SOURCE_HASH = _source_hash()
 _Ctx = TypeVar("_Ctx", FunctionContext, MethodContext)
-_ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 
 
 def _function_hook(ctx: FunctionContext) -> Type:
@@ -63,7 +75,7 @@ class ShapePlugin(Plugin):
     def get_type_analyze_hook(
         self, fullname: str
     ) -> Callable[[AnalyzeTypeContext], Type] | None:
-        return analyze_annotated if fullname in _ANNOTATED else None
+        return analyze_annotated if fullname in ANNOTATED_TYPE_NAMES else None
 
     def get_function_hook(
         self, fullname: str
@@ -72,6 +84,10 @@ class ShapePlugin(Plugin):
 
     def get_method_hook(self, fullname: str) -> Callable[[MethodContext], Type] | None:
         return _after(self._builtin.get_method_hook(fullname), check_method_call)
+
+    def report_config_data(self, ctx: ReportConfigContext) -> str:
+        """Cached results depend on this plugin's code: invalidate on change."""
+        return _SOURCE_HASH
 
     def get_additional_deps(self, file: MypyFile) -> list[tuple[int, str, int]]:
         inject_sentinel(file)

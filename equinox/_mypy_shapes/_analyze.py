@@ -6,6 +6,7 @@ the user wrote: its name says the dtype family, its second argument holds the
 shape string.
 """
 
+from mypy.errorcodes import VALID_TYPE
 from mypy.nodes import ImportFrom, MypyFile
 from mypy.plugin import AnalyzeTypeContext
 from mypy.typeanal import TypeAnalyser
@@ -28,14 +29,15 @@ _ANNOTATED = "Annotated"
 
 def analyze_annotated(ctx: AnalyzeTypeContext) -> Type:
     unbound = ctx.type
-    if not unbound.args:
+    if len(unbound.args) < 2:  # as mypy itself reports it
         ctx.api.fail(
             "Annotated[...] must have exactly one type argument and at least one"
             " annotation",
             ctx.context,
+            code=VALID_TYPE,
         )
         return AnyType(TypeOfAny.from_error)
-    inner = ctx.api.analyze_type(unbound.args[0])
+    inner = _analyze_first(ctx)
     family = _family(unbound.name, ctx)
     if family is None or len(unbound.args) != 2:
         return inner
@@ -47,6 +49,15 @@ def analyze_annotated(ctx: AnalyzeTypeContext) -> Type:
     if nested is not None:
         spec = _nest(spec, nested)
     return attach(base, spec, ctx.api.named_type("builtins.str", []))
+
+
+def _analyze_first(ctx: AnalyzeTypeContext) -> Type:
+    """The first argument, analysed exactly as mypy does for `Annotated`."""
+    first = ctx.type.args[0]
+    if isinstance(ctx.api, TypeAnalyser):
+        allow = ctx.api.allow_typed_dict_special_forms
+        return ctx.api.anal_type(first, allow_typed_dict_special_forms=allow)
+    return ctx.api.analyze_type(first)
 
 
 def _family(name: str, ctx: AnalyzeTypeContext) -> str | None:

@@ -19,8 +19,9 @@ from mypy.types import (
     get_proper_type,
 )
 
-from ._check import check_value
+from ._check import check_value, expected_specs
 from ._encoding import ArraySpec, attach, spec_of
+from ._transformed import is_callable, is_transformed, mark, strip_specs
 from ._unify import Memo, instantiate
 
 
@@ -31,6 +32,8 @@ def check_function_call(ctx: FunctionContext) -> Type:
 
 
 def check_method_call(ctx: MethodContext) -> Type:
+    if is_transformed(ctx.type):  # e.g. `jax.vmap(model)(x)`: batched args
+        return strip_specs(ctx.default_return_type)
     return _check_call(
         ctx.api, ctx.context, ctx.args, ctx.arg_types, ctx.default_return_type
     )
@@ -43,13 +46,21 @@ def _check_call(
     arg_types: list[list[Type]],
     default: Type,
 ) -> Type:
+    if _makes_transformed(arg_types, default):
+        default = mark(default)
     if not isinstance(context, CallExpr) or not isinstance(api, TypeChecker):
         return default
-    callee = get_proper_type(api.lookup_type_or_none(context.callee))
+    callee_type = api.lookup_type_or_none(context.callee)
+    if is_transformed(callee_type):
+        return strip_specs(default)
+    callee = get_proper_type(callee_type)
     skip = 0  # leading parameters the call does not pass (`self`)
     if isinstance(callee, Instance):  # a callable object: its __call__
+        owner = callee.type.name
         call = callee.type.get_method("__call__")
         callee = None if call is None else get_proper_type(call.type)
+        if isinstance(callee, CallableType):
+            callee = callee.with_name(f"__call__ of {owner}")
         skip = 1
     if not isinstance(callee, CallableType):
         return default
@@ -59,7 +70,7 @@ def _check_call(
     memo = Memo()
     name = callee.name or "function"
     for i, (formal, actuals) in enumerate(zip(formals, arg_types, strict=True)):
-        expected = spec_of(formal)
+        expected = expected_specs(formal)
         if expected is None or callee.arg_kinds[i + skip] == ARG_STAR2:
             continue
         param = callee.arg_names[i + skip]
@@ -77,8 +88,17 @@ def _check_call(
     return _instantiate_return(callee.ret_type, default, memo, api)
 
 
+def _makes_transformed(arg_types: list[list[Type]], result: Type) -> bool:
+    """A callable made from a callable (vmap, partial, decorators...)."""
+    if not is_callable(result):
+        return False
+    return any(is_callable(t) for actuals in arg_types for t in actuals)
+
+
 def _short(name: str) -> str:
-    return name.split(" of ")[0] if " of " in name else name
+    """`f` for "f of C"; `C` for "__call__ of C" (calling a module)."""
+    function, _, owner = name.partition(" of ")
+    return owner if function == "__call__" and owner else function
 
 
 def _instantiate_return(

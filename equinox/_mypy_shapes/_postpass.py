@@ -9,6 +9,8 @@ values.
 Functions mypy defers to its second pass are not covered.
 """
 
+import dataclasses
+
 from mypy.checker import TypeChecker
 from mypy.nodes import (
     ARG_POS,
@@ -31,6 +33,7 @@ from mypy.nodes import (
     MypyFile,
     NameExpr,
     OverloadedFuncDef,
+    RaiseStmt,
     ReturnStmt,
     RevealExpr,
     Statement,
@@ -50,11 +53,23 @@ from mypy.types import (
     get_proper_type,
 )
 
-from ._check import check_value
+from ._check import check_value, expected_specs
 from ._encoding import spec_of
 from ._unify import Memo
 
 _SENTINEL_NAME = "__eqx_shapes_check__"
+
+
+@dataclasses.dataclass(slots=True)
+class _Scope:
+    """The function being walked: its declared return type and, in a custom
+    `__init__`, the memo shared by the field assignments on `self`."""
+
+    returns: Type | None
+    fields: Memo | None
+    self_name: str | None
+
+
 # The sentinel calls appended so far, by id (the nodes are kept alive here).
 _sentinels: dict[int, CallExpr] = {}
 
@@ -67,6 +82,18 @@ def _imports_jaxtyping(file: MypyFile) -> bool:
             name.startswith("jaxtyping") for name, _ in imp.ids
         ):
             return True
+    return False
+
+
+def _may_end_module(stmt: Statement) -> bool:
+    """`raise SystemExit(...)`, `sys.exit(...)`: code after it is unreachable,
+    and mypy's --warn-unreachable would flag the appended function."""
+    if isinstance(stmt, RaiseStmt):
+        return True
+    if isinstance(stmt, ExpressionStmt) and isinstance(stmt.expr, CallExpr):
+        callee = stmt.expr.callee
+        name = callee.name if isinstance(callee, NameExpr | MemberExpr) else ""
+        return name in {"exit", "quit", "_exit", "abort"}
     return False
 
 
@@ -88,7 +115,7 @@ def inject_sentinel(file: MypyFile) -> None:
     """
     if file.is_stub or not file.defs or _installed(file.path):
         return
-    if not _imports_jaxtyping(file):
+    if not _imports_jaxtyping(file) or _may_end_module(file.defs[-1]):
         return
     last = file.defs[-1]
     line = max(last.end_line or last.line, last.line)
@@ -112,12 +139,12 @@ def run_sentinel(ctx: FunctionContext) -> Type:
     return ctx.default_return_type
 
 
-def _walk(body: list[Statement], api: TypeChecker, ret: Type | None) -> None:
+def _walk(body: list[Statement], api: TypeChecker, scope: _Scope | None) -> None:
     for stmt in body:
-        _visit(stmt, api, ret)
+        _visit(stmt, api, scope)
 
 
-def _visit(stmt: Statement, api: TypeChecker, ret: Type | None) -> None:
+def _visit(stmt: Statement, api: TypeChecker, scope: _Scope | None) -> None:
     match stmt:
         case FuncDef():
             if stmt.name != _SENTINEL_NAME:
@@ -130,31 +157,37 @@ def _visit(stmt: Statement, api: TypeChecker, ret: Type | None) -> None:
         case ClassDef():
             _walk(stmt.defs.body, api, None)
         case Block():
-            _walk(stmt.body, api, ret)
+            _walk(stmt.body, api, scope)
         case IfStmt():
             for block in stmt.body:
-                _walk(block.body, api, ret)
+                _walk(block.body, api, scope)
             if stmt.else_body is not None:
-                _walk(stmt.else_body.body, api, ret)
+                _walk(stmt.else_body.body, api, scope)
         case ForStmt() | WhileStmt():
-            _walk(stmt.body.body, api, ret)
+            _walk(stmt.body.body, api, scope)
             if stmt.else_body is not None:
-                _walk(stmt.else_body.body, api, ret)
+                _walk(stmt.else_body.body, api, scope)
         case WithStmt():
-            _walk(stmt.body.body, api, ret)
+            _walk(stmt.body.body, api, scope)
         case TryStmt():
             blocks: list[Block | None] = [stmt.body, *stmt.handlers]
             for maybe in [*blocks, stmt.else_body, stmt.finally_body]:
                 if maybe is not None:
-                    _walk(maybe.body, api, ret)
+                    _walk(maybe.body, api, scope)
         case MatchStmt():
             for block in stmt.bodies:
-                _walk(block.body, api, ret)
+                _walk(block.body, api, scope)
         case ReturnStmt():
-            if ret is not None and stmt.expr is not None:
-                _check(api, ret, stmt.expr, "Return value", "the return value")
+            if (
+                scope is not None
+                and scope.returns is not None
+                and stmt.expr is not None
+            ):
+                _check(
+                    api, scope.returns, stmt.expr, "Return value", "the return value"
+                )
         case AssignmentStmt():
-            _visit_assignment(stmt, api)
+            _visit_assignment(stmt, api, scope)
             _reveal(stmt.rvalue, api)
         case ExpressionStmt():
             _reveal(stmt.expr, api)
@@ -180,15 +213,22 @@ def _reveal(expr: Expression, api: TypeChecker) -> None:
 
 
 def _visit_func(func: FuncDef, api: TypeChecker) -> None:
-    ret = None
+    returns = None
     if isinstance(func.type, CallableType) and not func.is_generator:
-        ret = func.type.ret_type
-    _walk(func.body.body, api, ret)
+        returns = func.type.ret_type
+    # A custom `__init__` fills the fields: one memo for all of them, as the
+    # fields of a Module are checked together once construction ends.
+    fields = Memo() if func.name == "__init__" and func.info else None
+    self_name = func.arg_names[0] if func.arg_names else None
+    _walk(func.body.body, api, _Scope(returns, fields, self_name))
 
 
-def _visit_assignment(stmt: AssignmentStmt, api: TypeChecker) -> None:
+def _visit_assignment(
+    stmt: AssignmentStmt, api: TypeChecker, scope: _Scope | None
+) -> None:
     for lvalue in stmt.lvalues:
         declared: Type | None = None
+        memo = Memo()
         if isinstance(lvalue, NameExpr) and isinstance(lvalue.node, Var):
             if not lvalue.node.is_inferred:
                 declared = lvalue.node.type
@@ -196,15 +236,30 @@ def _visit_assignment(stmt: AssignmentStmt, api: TypeChecker) -> None:
         elif isinstance(lvalue, MemberExpr):
             declared = api.lookup_type_or_none(lvalue)
             name = lvalue.name
+            if (
+                scope is not None
+                and scope.fields is not None
+                and _is_self(lvalue, scope)
+            ):
+                memo = scope.fields
         else:
             continue
         if declared is not None:
             what = f'Value assigned to "{name}"'
-            _check(api, declared, stmt.rvalue, what, f'"{name}"')
+            _check(api, declared, stmt.rvalue, what, f'"{name}"', memo)
+
+
+def _is_self(lvalue: MemberExpr, scope: _Scope) -> bool:
+    return isinstance(lvalue.expr, NameExpr) and lvalue.expr.name == scope.self_name
 
 
 def _check(
-    api: TypeChecker, declared: Type, expr: Expression, what: str, who: str
+    api: TypeChecker,
+    declared: Type,
+    expr: Expression,
+    what: str,
+    who: str,
+    memo: Memo | None = None,
 ) -> None:
     actual = api.lookup_type_or_none(expr)
     if actual is None:
@@ -214,12 +269,20 @@ def _check(
         if len(want_p.items) == len(got_p.items):
             memo = Memo()
             for i, (w, g) in enumerate(zip(want_p.items, got_p.items, strict=False)):
-                expected = spec_of(w)
+                expected = expected_specs(w)
                 if expected is not None:
                     check_value(
                         api, expected, spec_of(g), memo, f"{what} item {i}", who, expr
                     )
         return
-    expected = spec_of(want_p)
+    expected = expected_specs(want_p)
     if expected is not None:
-        check_value(api, expected, spec_of(got_p), Memo(), what, who, expr)
+        check_value(
+            api,
+            expected,
+            spec_of(got_p),
+            Memo() if memo is None else memo,
+            what,
+            who,
+            expr,
+        )

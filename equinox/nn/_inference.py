@@ -5,6 +5,7 @@ from typing import Any, TypeVar
 
 import jax.tree_util as jtu
 
+from .._field import STATIC_KEY
 from .._module import Module
 from .._tree_at import tree_at
 
@@ -12,9 +13,19 @@ _T = TypeVar("_T")
 
 
 def _has_inference_field(node: object) -> bool:
-    return isinstance(node, Module) and any(
-        f.name == "inference" for f in dataclasses.fields(node)
-    )
+    if not isinstance(node, Module):
+        return False
+    for f in dataclasses.fields(node):
+        if f.name == "inference":
+            if f.metadata.get(STATIC_KEY):
+                # Static fields live in the treedef, where tree_at cannot reach.
+                raise TypeError(
+                    f"inference_mode: {type(node).__qualname__}.inference is a "
+                    "static field; declare it as an ordinary field (`inference: "
+                    "bool`) so that it can be switched."
+                )
+            return True
+    return False
 
 
 def _inference_flags(pytree: Any) -> list[Any]:

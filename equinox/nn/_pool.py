@@ -8,6 +8,7 @@ pooled separately.
 import itertools
 import math
 from collections.abc import Callable, Sequence
+from typing import cast
 
 import jax
 import jax.numpy as jnp
@@ -283,6 +284,59 @@ def _adaptive_windows(size: int, target: int) -> dict[int, list[tuple[int, int]]
     return groups
 
 
+def _reduce_windows(
+    x: Array,
+    combo: Sequence[tuple[int, np.ndarray]],
+    operation: Callable[[Array], Array],
+) -> Array:
+    """Applies `operation` to every window of one shape: `(C, *counts)`."""
+    for dim, (length, starts) in enumerate(combo):
+        index = starts[:, None] + np.arange(length)[None, :]
+        x = jnp.take(x, index, axis=1 + 2 * dim)
+    n = len(combo)
+    order = (0, *range(1, 2 * n, 2), *range(2, 2 * n + 1, 2))
+    x = jnp.transpose(x, order)
+    lead = x.shape[: n + 1]
+    windows = x.reshape(math.prod(lead), -1)
+    values = jax.vmap(operation)(windows)
+    if values.shape != (windows.shape[0],):
+        raise ValueError(
+            "AdaptivePool: `operation` must reduce a window to a scalar, got "
+            f"shape {values.shape[1:]} per window."
+        )
+    return values.reshape(lead)
+
+
+def _adaptive_pool(
+    x: Array, target_shape: tuple[int, ...], operation: Callable[[Array], Array]
+) -> Array:
+    """Windows of equal shape are gathered and reduced together (a handful of
+    groups: PyTorch's windows take at most a few lengths per axis)."""
+    groups = [
+        sorted(_adaptive_windows(size, target).items())
+        for size, target in zip(x.shape[1:], target_shape, strict=True)
+    ]
+    placements: list[tuple[tuple[np.ndarray, ...], Array]] = []
+    for combo in itertools.product(*groups):
+        outs = tuple(np.array([i for i, _ in entries]) for _, entries in combo)
+        starts = [
+            (length, np.array([s for _, s in entries])) for length, entries in combo
+        ]
+        placements.append((outs, _reduce_windows(x, starts, operation)))
+    dtype = jnp.result_type(*(block for _, block in placements))
+    y = jnp.zeros((x.shape[0], *target_shape), dtype)
+    for outs, block in placements:
+        y = y.at[(slice(None), *np.ix_(*outs))].set(block)
+    return y
+
+
+# Compiled once per input shape, so eager calls do not dispatch op by op.
+_adaptive_pool_jit = cast(
+    Callable[[Array, tuple[int, ...], Callable[[Array], Array]], Array],
+    jax.jit(_adaptive_pool, static_argnums=(1, 2)),  # pyright: ignore[reportUnknownMemberType]  # jax leaves `fun` untyped
+)
+
+
 class AdaptivePool(Module):
     """Pools to a fixed output shape whatever the input's spatial shape.
 
@@ -309,43 +363,9 @@ class AdaptivePool(Module):
         self.target_shape = per_dim(name, "target_shape", target_shape, n, minimum=1)
         self.operation = operation
 
-    def _reduce_block(self, x: Array, combo: Sequence[tuple[int, Array]]) -> Array:
-        """Applies `operation` to every window of one shape: `(C, *counts)`."""
-        for dim, (length, starts) in enumerate(combo):
-            index = starts[:, None] + jnp.arange(length)[None, :]
-            x = jnp.take(x, index, axis=1 + 2 * dim)
-        n = self.num_spatial_dims
-        order = (0, *range(1, 2 * n, 2), *range(2, 2 * n + 1, 2))
-        x = jnp.transpose(x, order)
-        lead = x.shape[: n + 1]
-        windows = x.reshape(math.prod(lead), -1)
-        values = jax.vmap(self.operation)(windows)
-        if values.shape != (windows.shape[0],):
-            raise ValueError(
-                f"{type(self).__name__}: `operation` must reduce a window to a "
-                f"scalar, got shape {values.shape[1:]} per window."
-            )
-        return values.reshape(lead)
-
     def _pool(self, x: Array) -> Array:
         check_input_rank(type(self).__name__, x, self.num_spatial_dims, None)
-        groups = [
-            sorted(_adaptive_windows(size, target).items())
-            for size, target in zip(x.shape[1:], self.target_shape, strict=True)
-        ]
-        placements: list[tuple[tuple[np.ndarray, ...], Array]] = []
-        for combo in itertools.product(*groups):
-            outs = tuple(np.array([i for i, _ in entries]) for _, entries in combo)
-            starts = [
-                (length, jnp.array([s for _, s in entries]))
-                for length, entries in combo
-            ]
-            placements.append((outs, self._reduce_block(x, starts)))
-        dtype = jnp.result_type(*(block for _, block in placements))
-        y = jnp.zeros((x.shape[0], *self.target_shape), dtype)
-        for outs, block in placements:
-            y = y.at[(slice(None), *np.ix_(*outs))].set(block)
-        return y
+        return _adaptive_pool_jit(x, self.target_shape, self.operation)
 
     def __call__(
         self,

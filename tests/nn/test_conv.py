@@ -129,8 +129,9 @@ def test_conv_matches_direct_loop(case: dict[str, Any]) -> None:
     np.testing.assert_allclose(layer(jnp.asarray(x)), expected, rtol=1e-4, atol=1e-5)
 
 
-@pytest.mark.parametrize("padding", ["SAME", "SAME_LOWER", "VALID"])
-@pytest.mark.parametrize("stride", [1, 2, 3])
+@pytest.mark.parametrize(
+    ("padding", "stride"), [("SAME", 1), ("SAME", 2), ("SAME_LOWER", 3), ("VALID", 2)]
+)
 def test_conv_string_padding_agrees_with_lax(padding: str, stride: int) -> None:
     # lax implements the same string paddings independently of our helper.
     layer = eqx.nn.Conv2d(2, 3, (4, 3), stride=stride, padding=padding, key=KEY)
@@ -346,9 +347,6 @@ def test_conv_transpose_undoes_strided_shape() -> None:
     assert up(conv(x)).shape == x.shape
     same = eqx.nn.ConvTranspose1d(2, 2, 4, stride=2, padding="SAME", key=KEY)
     assert same(jnp.ones((2, 5))).shape == (2, 10)
-    assert eqx.nn.ConvTranspose3d(1, 1, 2, stride=2, key=KEY)(
-        jnp.ones((1, 2, 2, 2))
-    ).shape == (1, 4, 4, 4)
 
 
 def test_conv_transpose_under_jit_vmap_grad() -> None:

@@ -51,6 +51,15 @@ def test_model_without_flags_and_bad_value() -> None:
         eqx.nn.inference_mode(linear, value=1)  # type: ignore[arg-type]  # deliberately wrong
 
 
+class StaticFlag(eqx.Module):
+    inference: bool = eqx.field(static=True, default=False)
+
+
+def test_static_inference_field_is_a_clear_error() -> None:
+    with pytest.raises(TypeError, match=r"StaticFlag.inference is a static field"):
+        eqx.nn.inference_mode([StaticFlag()])
+
+
 def test_inference_mode_makes_dropout_deterministic_under_jit() -> None:
     model = eqx.nn.Sequential([eqx.nn.Dropout(0.5), eqx.nn.Lambda(jnp.sum)])
     x = jnp.ones(100)

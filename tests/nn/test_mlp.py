@@ -119,3 +119,22 @@ def test_mlp_bad_config(kwargs: dict[str, object], message: str) -> None:
     config: dict[str, object] = {"width_size": 4, "depth": 1, **kwargs}
     with pytest.raises((ValueError, TypeError), match=message):
         eqx.nn.MLP(2, 2, key=KEY, **config)  # type: ignore[arg-type]  # deliberately wrong
+
+
+def test_mlp_under_filter_transformations() -> None:
+    mlp = eqx.nn.MLP(2, 1, width_size=4, depth=1, activation=jnp.tanh, key=KEY)
+    xs = jnp.ones((3, 2))
+
+    @eqx.filter_jit
+    def loss(model: eqx.nn.MLP, x: jax.Array) -> jax.Array:
+        return jnp.sum(jax.vmap(model)(x))
+
+    grads = eqx.filter_jit(eqx.filter_grad(loss))(mlp, xs)
+    # The activation is a (non-array) leaf: no gradient for it, arrays get one.
+    assert grads.activation is None
+    assert grads.layers[0].weight.shape == (4, 2)
+    params, rest = eqx.partition(mlp, eqx.is_array)
+    expected = jax.grad(lambda p: loss(eqx.combine(p, rest), xs))(params)
+    np.testing.assert_allclose(
+        grads.layers[1].weight, expected.layers[1].weight, rtol=1e-6
+    )

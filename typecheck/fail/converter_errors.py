@@ -1,6 +1,7 @@
 # pyright: strict
 """The converter's input type is what __init__ accepts."""
 
+import jax.numpy as jnp
 from jaxtyping import Array
 
 import equinox as eqx
@@ -35,3 +36,28 @@ class Holder(eqx.Module):
 
 
 Holder([1.0, 2.0])  # E: arg-type; pyright: reportArgumentType
+
+
+def as_array(x: list[float] | tuple[float, ...]) -> Array:
+    return jnp.asarray(x)
+
+
+class Samples(eqx.Module):
+    data: Array = eqx.field(converter=as_array)
+    count: int
+
+    def __init__(self, values: list[float]) -> None:
+        # The converter runs after __init__, so mypy accepts its input type
+        # here; pyright only knows the annotation (README, "pyright parity").
+        self.data = values  # E: pyright: reportAttributeAccessIssue
+        self.count = len(values)
+
+    def extend(self, m: list[float]) -> None:
+        self.data = m  # E: eqx-frozen, assignment; pyright: reportAttributeAccessIssue
+
+
+class Broken(eqx.Module):
+    data: Array = eqx.field(converter=as_array)
+
+    def __init__(self) -> None:
+        self.data = "nope"  # E: assignment; pyright: reportAttributeAccessIssue

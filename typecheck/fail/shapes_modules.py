@@ -1,6 +1,7 @@
 # pyright: strict
 """Module constructors unify all fields in one memo; methods check their args."""
 
+import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Float, Int
 
@@ -71,3 +72,27 @@ class Norm(eqx.Module):
     def __init__(self, d: int) -> None:
         wrong: Float[Array, "d d"] = jnp.ones((d, d))
         self.gamma = wrong  # E: jaxtyping-shape
+
+
+key = jax.random.key(0)
+linear = eqx.nn.Linear(4, 2, key=key)
+linear(w34)  # E: jaxtyping-shape
+linear(i3)  # E: jaxtyping-dtype
+
+
+def maybe_bias(x: Float[Array, "n"], bias: Float[Array, "n"] | None) -> None:
+    pass
+
+
+maybe_bias(b3, b4)  # E: jaxtyping-shape
+
+
+class Projection(eqx.Module):
+    """A custom `__init__`: all field assignments share one memo."""
+
+    weight: Float[Array, "out in"]
+    bias: Float[Array, "out"]
+
+    def __init__(self, weight: Float[Array, "3 4"], bias: Float[Array, "4"]) -> None:
+        self.weight = weight
+        self.bias = bias  # E: jaxtyping-shape

@@ -58,3 +58,18 @@ vecs = emb(ids)
 box = Box(layer, jnp.zeros(()))
 inner: Affine = box.value
 picked: Float[Array, "3"] = first([b3, b3])
+
+
+class Projection(eqx.Module):
+    """A custom `__init__` whose assignments agree on `out`."""
+
+    weight: Float[Array, "out in"]
+    bias: Float[Array, "out"]
+
+    def __init__(self, weight: Float[Array, "3 4"], bias: Float[Array, "3"]) -> None:
+        self.weight = weight
+        self.bias = bias
+
+
+projection = Projection(w34, b3)
+projected: Float[Array, "3"] = projection.weight @ x4 + projection.bias

@@ -28,3 +28,19 @@ def forward(model: eqx.nn.MLP, inputs: Float[Array, "batch 3"]) -> Array:
 
 def loss(model: eqx.nn.Linear, inputs: Float[Array, "3"]) -> Float[Array, ""]:
     return jnp.sum(model(inputs) ** 2)
+
+
+scalar_in = eqx.nn.Linear("scalar", 4, key=key1)
+from_scalar = scalar_in(jnp.ones(()))
+vector: Float[Array, "4"] = jnp.ones(4)
+to_two = eqx.nn.Linear(4, 2, key=key2)(vector)
+
+
+def maybe_bias(
+    x: Float[Array, "n"], bias: Float[Array, "n"] | None
+) -> Float[Array, "n"]:
+    return x if bias is None else x + bias
+
+
+with_bias = maybe_bias(x, x)
+without_bias = maybe_bias(x, None)
