@@ -62,9 +62,10 @@ class JaxtypedLinear(eqx.Module, typecheck=False):
 
 
 def _seconds_per_call(fn: Callable[[], object], number: int) -> float:
-    """Best of several repeats (the least disturbed by other processes)."""
+    """Best of many short repeats: the least disturbed by other processes on a
+    shared machine (short repeats are likelier to fit in a quiet moment)."""
     fn()
-    return min(timeit.repeat(fn, number=number, repeat=7)) / number
+    return min(timeit.repeat(fn, number=number, repeat=31)) / number
 
 
 def _report(label: str, checked: float, baseline: float, target: str) -> None:
@@ -79,20 +80,20 @@ def main() -> None:
     weight, bias, x = jnp.ones((4, 3)), jnp.ones((4,)), jnp.ones((3,))
     print(f"jax {jax.__version__}, backend {jax.default_backend()}")
 
-    plain = _seconds_per_call(lambda: PlainPair(a, b), 20000)
-    checked_pair = _seconds_per_call(lambda: CheckedPair(a, b), 20000)
-    unchecked_pair = _seconds_per_call(lambda: UncheckedPair(a, b), 20000)
+    plain = _seconds_per_call(lambda: PlainPair(a, b), 2000)
+    checked_pair = _seconds_per_call(lambda: CheckedPair(a, b), 2000)
+    unchecked_pair = _seconds_per_call(lambda: UncheckedPair(a, b), 2000)
     _report("jax.Array module, checks on / dataclass", checked_pair, plain, "<= 8x")
     _report("jax.Array module, checks off / dataclass", unchecked_pair, plain, "info")
 
-    ours = _seconds_per_call(lambda: CheckedLinear(weight, bias), 5000)
-    theirs = _seconds_per_call(lambda: JaxtypedLinear(weight, bias), 5000)
+    ours = _seconds_per_call(lambda: CheckedLinear(weight, bias), 500)
+    theirs = _seconds_per_call(lambda: JaxtypedLinear(weight, bias), 500)
     _report("jaxtyping fields, checks on / jaxtyped(beartype)", ours, theirs, "<= 1x")
 
     on = CheckedLinear(weight, bias)
     off = UncheckedLinear(weight, bias)
-    call_on = _seconds_per_call(lambda: on(x).block_until_ready(), 2000)
-    call_off = _seconds_per_call(lambda: off(x).block_until_ready(), 2000)
+    call_on = _seconds_per_call(lambda: on(x).block_until_ready(), 200)
+    call_off = _seconds_per_call(lambda: off(x).block_until_ready(), 200)
     _report("eager __call__, checks on / off", call_on, call_off, "reported")
 
 

@@ -381,7 +381,7 @@ def filter_vjp(  # type: ignore[misc]  # mypy cannot match *Ts overloads to an A
 
 
 def _jacobian(
-    jac: Callable[..., Any], fun: Callable[..., Any], has_aux: bool
+    jac: Callable[..., Any], fun: Callable[..., Any], *, has_aux: bool
 ) -> Callable[..., Any]:
     def jacobian(x: Any, /, *args: Any, **kwargs: Any) -> Any:
         split = _Split(x)
@@ -403,27 +403,61 @@ def _jacobian(
     return _wraps(jacobian, fun)
 
 
+class _JacobianDecorator(Protocol):
+    def __call__(
+        self, fun: Callable[Concatenate[_T, _P], Any], /
+    ) -> Callable[Concatenate[_T, _P], PyTree]: ...
+
+
+@overload
 def filter_jacfwd(
     fun: Callable[Concatenate[_T, _P], Any], has_aux: bool = False
-) -> Callable[Concatenate[_T, _P], PyTree]:
+) -> Callable[Concatenate[_T, _P], PyTree]: ...
+@overload
+def filter_jacfwd(fun: None = None, has_aux: bool = False) -> _JacobianDecorator: ...
+def filter_jacfwd(
+    fun: Callable[..., Any] | None = None, has_aux: bool = False
+) -> Callable[..., Any] | _JacobianDecorator:
     """Jacobian of `fun` (forward mode) with respect to the floating-point
     arrays of its first argument. The result has the output's structure; each
     output leaf holds a pytree with the first argument's structure (`None`
     where nothing is differentiated). With `has_aux`, `(jacobian, aux)`."""
-    return _jacobian(jaxt.jacfwd, fun, has_aux)
+    if fun is None:
+        return functools.partial(_jacobian, jaxt.jacfwd, has_aux=has_aux)
+    return _jacobian(jaxt.jacfwd, fun, has_aux=has_aux)
 
 
+@overload
 def filter_jacrev(
     fun: Callable[Concatenate[_T, _P], Any], has_aux: bool = False
-) -> Callable[Concatenate[_T, _P], PyTree]:
+) -> Callable[Concatenate[_T, _P], PyTree]: ...
+@overload
+def filter_jacrev(fun: None = None, has_aux: bool = False) -> _JacobianDecorator: ...
+def filter_jacrev(
+    fun: Callable[..., Any] | None = None, has_aux: bool = False
+) -> Callable[..., Any] | _JacobianDecorator:
     """As `filter_jacfwd`, in reverse mode."""
-    return _jacobian(jaxt.jacrev, fun, has_aux)
+    if fun is None:
+        return functools.partial(_jacobian, jaxt.jacrev, has_aux=has_aux)
+    return _jacobian(jaxt.jacrev, fun, has_aux=has_aux)
 
 
+@overload
 def filter_hessian(
     fun: Callable[Concatenate[_T, _P], Any], has_aux: bool = False
-) -> Callable[Concatenate[_T, _P], PyTree]:
+) -> Callable[Concatenate[_T, _P], PyTree]: ...
+@overload
+def filter_hessian(fun: None = None, has_aux: bool = False) -> _JacobianDecorator: ...
+def filter_hessian(
+    fun: Callable[..., Any] | None = None, has_aux: bool = False
+) -> Callable[..., Any] | _JacobianDecorator:
     """Hessian of the scalar `fun` with respect to the floating-point arrays
     of its first argument (`filter_jacfwd(filter_jacrev(fun))`)."""
-    inner = filter_jacrev(fun, has_aux=has_aux)
-    return filter_jacfwd(inner, has_aux=has_aux)
+    if fun is None:
+        return functools.partial(_hessian, has_aux=has_aux)
+    return _hessian(fun, has_aux=has_aux)
+
+
+def _hessian(fun: Callable[..., Any], has_aux: bool) -> Callable[..., Any]:
+    inner = _jacobian(jaxt.jacrev, fun, has_aux=has_aux)
+    return _jacobian(jaxt.jacfwd, inner, has_aux=has_aux)

@@ -188,11 +188,17 @@ class _Layout:
         self.types: tuple[type, ...] = types
         self.with_kwargs: bool = with_kwargs
         self.static_positions: tuple[int, ...] = static_positions
-        self.static_getter = _key_getter(static_positions)
+        self.static_getter: Callable[[Sequence[Any]], Any] = _key_getter(
+            static_positions
+        )
         self.groups: list[list[int]] = groups
-        self.group_getters = [_getter(group) for group in groups]
+        self.group_getters: list[Callable[[Sequence[Any]], tuple[Any, ...]]] = [
+            _getter(group) for group in groups
+        ]
         # The common case (nothing donated): one tuple of arrays.
-        self.single_getter = self.group_getters[0] if len(groups) == 1 else None
+        self.single_getter: Callable[[Sequence[Any]], tuple[Any, ...]] | None = (
+            self.group_getters[0] if len(groups) == 1 else None
+        )
         self.entries: dict[Any, _Entry] = {}
 
     def arrays(self, leaves: Sequence[Any]) -> list[tuple[Any, ...]]:
@@ -519,10 +525,11 @@ class Compiled(Generic[_P, _R_co]):
 
     def __call__(self, *args: _P.args, **kwargs: _P.kwargs) -> _R_co:
         layout, static, leaves = self._wrapper._resolve(args, kwargs)  # pyright: ignore[reportPrivateUsage]  # module-internal
-        if layout is not self._layout:
+        lowered = self._layout
+        if layout.treedef != lowered.treedef or layout.types != lowered.types:
             raise TypeError(
                 "this compiled function was lowered for arguments of a different "
-                f"structure; lowered for {self._layout.treedef}, called with "
+                f"structure; lowered for {lowered.treedef}, called with "
                 f"{layout.treedef}."
             )
         pairs = zip(

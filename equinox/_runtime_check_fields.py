@@ -171,20 +171,24 @@ def _type_cache_fast_path(
     before (the common case after the first construction), falling back to
     `general`. Generated like dataclasses' `__init__`: a loop costs twice as
     much, and this runs on every construction."""
-    namespace: dict[str, object] = {"general": general}
+    values: dict[str, object] = {"general": general, "type": type}
     tests: list[str] = []
     for index, (name, seen, _, _) in enumerate(fast):
-        namespace[f"name{index}"] = name
-        namespace[f"seen{index}"] = seen
+        values[f"name{index}"] = name
+        values[f"seen{index}"] = seen
         tests.append(f"type(values[name{index}]) in seen{index}")
+    # Everything the check reads is a closure variable (the fastest lookup).
     source = (
-        "def check(obj):\n"
-        "    values = obj.__dict__\n"
-        f"    if not ({' and '.join(tests)}):\n"
-        "        general(obj)\n"
+        f"def make({', '.join(values)}):\n"
+        "    def check(obj):\n"
+        "        values = obj.__dict__\n"
+        f"        if not ({' and '.join(tests)}):\n"
+        "            general(obj)\n"
+        "    return check\n"
     )
+    namespace: dict[str, Any] = {}
     exec(source, namespace)
-    return cast(Callable[[Any], None], namespace["check"])
+    return cast(Callable[[Any], None], namespace["make"](**values))
 
 
 def _skip(obj: Any) -> None:

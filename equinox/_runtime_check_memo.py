@@ -6,7 +6,9 @@ jaxtyping's array types check shapes against a thread-local stack of memos
 through the functions that context manager uses: it is three times cheaper,
 lets the memo carry the values that symbolic dimensions such as
 `"{self.size}"` may refer to, and lets error messages read the bindings back.
-Every use of jaxtyping internals is in this file.
+Every use of jaxtyping's private memo functions is in this file (the other
+`_runtime_check_*` modules read only the attributes jaxtyping's array types
+declare: `dims`, `dtypes`, `array_type`, `dim_str`, `index_variadic`).
 """
 
 from collections.abc import Callable, Iterable, Mapping

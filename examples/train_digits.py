@@ -23,7 +23,7 @@ import equinox as eqx
 
 EPOCHS = 25
 BATCH_SIZE = 32
-LEARNING_RATE = 3e-3
+LEARNING_RATE = 5e-3
 BAR_WIDTH = 20
 
 

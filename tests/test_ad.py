@@ -221,6 +221,22 @@ def test_jacobian_has_aux() -> None:
     np.testing.assert_allclose(jac, 2 * jnp.eye(2))
 
 
+def test_jacobian_decorator_factories() -> None:
+    @eqx.filter_jacfwd(has_aux=True)
+    def f(x: Array) -> tuple[Array, int]:
+        return x**2, 1
+
+    @eqx.filter_hessian(has_aux=False)
+    def h(x: Array) -> Array:
+        return jnp.sum(x**3)
+
+    jac, aux = f(jnp.ones(2))
+    np.testing.assert_allclose(jac, 2 * jnp.eye(2))
+    assert aux == 1
+    np.testing.assert_allclose(h(jnp.ones(2)), 6 * jnp.eye(2))
+    np.testing.assert_allclose(eqx.filter_jacrev()(jnp.sin)(jnp.zeros(2)), jnp.eye(2))
+
+
 def test_hessian() -> None:
     def f(x: Array) -> Array:
         return jnp.sum(x**3) + x[0] * x[1]

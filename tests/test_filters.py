@@ -250,5 +250,5 @@ def test_filter_spec_returning_non_bool_is_named() -> None:
     def half_filter(leaf: Any) -> Any:
         return None
 
-    with pytest.raises(TypeError, match="half_filter.*must return a bool.*None"):
+    with pytest.raises(TypeError, match=r"half_filter.*must return a bool.*None"):
         eqx.filter([1, 2], half_filter)

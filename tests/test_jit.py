@@ -363,3 +363,10 @@ def test_failed_error_if_raises_equinox_runtime_error() -> None:
     for _ in range(2):  # first (compiling) call and the cached fast path
         with pytest.raises(eqx.EquinoxRuntimeError, match="x must be non-negative"):
             f(-jnp.ones(2))
+
+
+def test_compiled_survives_clear_jit_cache() -> None:
+    f = eqx.filter_jit(lambda x, n: x * n)
+    compiled = f.lower(jnp.ones(2), 3).compile()
+    clear_jit_cache()
+    np.testing.assert_allclose(compiled(jnp.ones(2), 3), [3.0, 3.0])

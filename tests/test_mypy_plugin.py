@@ -25,6 +25,7 @@ ALLOWED_IMPORTS = {
     "hashlib",
     "os",
     "pathlib",
+    "re",
     "equinox",
 }
 

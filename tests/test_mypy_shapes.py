@@ -151,6 +151,22 @@ _GOOD = _PRELUDE + textwrap.dedent(
 )
 
 
+# A script that ends the module early: the appended check function must stay
+# reachable (no --warn-unreachable error) and still run.
+_ENDING = (
+    "# mypy: warn-unreachable\n"
+    + _PRELUDE
+    + textwrap.dedent(
+        """
+    def ret(x: Float[Array, "3"]) -> Float[Array, "4"]:
+        return x  # E: jaxtyping-shape
+
+    raise SystemExit(0)
+    """
+    )
+)
+
+
 def _entry(tmp: Path) -> Path:
     entry = tmp / "shapes_entry.py"
     entry.write_text(
@@ -206,13 +222,19 @@ def batch(
     tmp = tmp_path_factory.mktemp("shapes")
     (tmp / "bad.py").write_text(_BAD)
     (tmp / "good.py").write_text(_GOOD)
-    out = _run([tmp / "bad.py", tmp / "good.py"], cache)
+    (tmp / "ending.py").write_text(_ENDING)
+    out = _run([tmp / "bad.py", tmp / "good.py", tmp / "ending.py"], cache)
     return tmp, out
 
 
 def test_every_marked_bug_is_reported(batch: tuple[Path, list[str]]) -> None:
     tmp, out = batch
     assert _errors(out, str(tmp / "bad.py")) == _expected(_BAD), "\n".join(out)
+
+
+def test_module_ending_in_raise(batch: tuple[Path, list[str]]) -> None:
+    tmp, out = batch
+    assert _errors(out, str(tmp / "ending.py")) == _expected(_ENDING), "\n".join(out)
 
 
 def test_correct_code_is_clean(batch: tuple[Path, list[str]]) -> None:

@@ -9,6 +9,7 @@ theirs on our result).
 import contextlib
 import hashlib
 import os
+import re
 from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -37,16 +38,28 @@ _Ctx = TypeVar("_Ctx")
 _R = TypeVar("_R")
 
 
+# `from .._name import ...` in a plugin package: a sibling module it uses.
+_SIBLING_IMPORT = re.compile(r"^\s*from \.\.(\w+) import", re.MULTILINE)
+
+
 def _source_digest() -> str:
-    """Hash of the plugin's own sources (and the shape plugin's). mypy only
-    fingerprints the entry module `equinox/mypy.py`; reporting this as config
-    data makes any change to the implementation invalidate cached results."""
+    """Hash of the plugin's own sources, the shape plugin's, and the equinox
+    modules they import. mypy only fingerprints the entry module
+    `equinox/mypy.py`; reporting this as config data makes any change to the
+    implementation invalidate cached results."""
     package = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
+    sources: set[Path] = set()
     for folder in (package, package.parent / "_mypy_shapes"):
-        for source in sorted(folder.glob("*.py")):
-            digest.update(source.name.encode())
-            digest.update(source.read_bytes())
+        for source in folder.glob("*.py"):
+            sources.add(source)
+            for name in _SIBLING_IMPORT.findall(source.read_text()):
+                sibling = package.parent / f"{name}.py"
+                if sibling.is_file():
+                    sources.add(sibling)
+    digest = hashlib.sha256()
+    for source in sorted(sources):
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -288,6 +301,11 @@ class EquinoxPlugin(Plugin):
 
     def get_additional_deps(self, file: MypyFile) -> list[tuple[int, str, int]]:
         return self._shapes.get_additional_deps(file) if self._shapes else []
+
+    def get_additional_indirect_deps(self, file: MypyFile) -> set[str]:
+        return (
+            self._shapes.get_additional_indirect_deps(file) if self._shapes else set()
+        )
 
     def report_config_data(self, ctx: ReportConfigContext) -> Any:
         theirs = self._shapes.report_config_data(ctx) if self._shapes else None

@@ -130,16 +130,10 @@ def _inherited_custom_init(info: TypeInfo) -> SymbolTableNode | None:
 
 def _expose_inherited_init(info: TypeInfo) -> None:
     own = info.names.get("__init__")
-    if (
-        own is not None
-        and own.node is not None
-        and getattr(own.node, "info", None) is info
-    ):
-        return  # the class writes its own __init__
     inherited = _inherited_custom_init(info)
-    if inherited is None:
-        if own is not None and not own.plugin_generated:
-            del info.names["__init__"]  # a stale alias from an earlier pass
+    if own is not None or inherited is None:
+        # The class writes its own __init__, or an earlier pass of this hook
+        # already exposed the inherited one, or there is none to expose.
         return
     info.names["__init__"] = SymbolTableNode(
         MDEF, inherited.node, plugin_generated=False

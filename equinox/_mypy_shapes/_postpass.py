@@ -86,8 +86,8 @@ def _imports_jaxtyping(file: MypyFile) -> bool:
 
 
 def _may_end_module(stmt: Statement) -> bool:
-    """`raise SystemExit(...)`, `sys.exit(...)`: code after it is unreachable,
-    and mypy's --warn-unreachable would flag the appended function."""
+    """`raise SystemExit(...)`, `sys.exit(...)`: code after it is unreachable
+    (unchecked, and flagged by mypy's --warn-unreachable)."""
     if isinstance(stmt, RaiseStmt):
         return True
     if isinstance(stmt, ExpressionStmt) and isinstance(stmt.expr, CallExpr):
@@ -115,9 +115,11 @@ def inject_sentinel(file: MypyFile) -> None:
     """
     if file.is_stub or not file.defs or _installed(file.path):
         return
-    if not _imports_jaxtyping(file) or _may_end_module(file.defs[-1]):
+    if not _imports_jaxtyping(file):
         return
-    last = file.defs[-1]
+    # Before a final `raise SystemExit`, so that the function stays reachable.
+    at = len(file.defs) - 1 if _may_end_module(file.defs[-1]) else len(file.defs)
+    last = file.defs[max(at - 1, 0)]
     line = max(last.end_line or last.line, last.line)
     call = CallExpr(NameExpr("len"), [StrExpr("")], [ARG_POS], [None])
     stmt = ExpressionStmt(call)
@@ -125,7 +127,7 @@ def inject_sentinel(file: MypyFile) -> None:
     func.unanalyzed_type = _none_signature()
     for node in (func, func.body, stmt, call, call.callee, call.args[0]):
         node.set_line(line)
-    file.defs.append(func)
+    file.defs.insert(at, func)
     _sentinels[id(call)] = call
 
 

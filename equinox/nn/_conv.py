@@ -25,7 +25,7 @@ from ._param_init import (
     fan_in_limit,
     floating_dtype,
     per_dim,
-    uniform,
+    uniform_weight_and_bias,
 )
 
 PaddingLike: TypeAlias = (
@@ -142,13 +142,14 @@ def _init_weight_and_bias(
     key: PRNGKeyArray,
 ) -> tuple[Float[Array, "..."], Float[Array, "..."] | None]:
     """Weight `shape` and a bias `(out, 1, ...)`, uniform in ±1/sqrt(fan_in)."""
-    param_dtype = floating_dtype(layer, dtype)
-    limit = fan_in_limit(math.prod(shape[1:]))
-    wkey, bkey = jax.random.split(key)
-    weight = uniform(wkey, shape, limit, param_dtype)
     bias_shape = (shape[0],) + (1,) * num_spatial_dims
-    bias = uniform(bkey, bias_shape, limit, param_dtype) if use_bias else None
-    return weight, bias
+    return uniform_weight_and_bias(
+        key,
+        shape,
+        bias_shape if use_bias else None,
+        fan_in_limit(math.prod(shape[1:])),
+        floating_dtype(layer, dtype),
+    )
 
 
 def _promote(

@@ -2,13 +2,17 @@
 
 from typing import Literal, TypeVar
 
-import jax
 from jax.typing import DTypeLike
 from jaxtyping import Array, Float, PRNGKeyArray
 
 from .._field import field
 from .._module import Module
-from ._param_init import check_positive_int, fan_in_limit, floating_dtype, uniform
+from ._param_init import (
+    check_positive_int,
+    fan_in_limit,
+    floating_dtype,
+    uniform_weight_and_bias,
+)
 
 _T = TypeVar("_T")
 
@@ -52,10 +56,13 @@ class Linear(Module):
         param_dtype = floating_dtype("Linear", dtype)
         n_in = 1 if self.in_features == "scalar" else self.in_features
         n_out = 1 if self.out_features == "scalar" else self.out_features
-        limit = fan_in_limit(n_in)
-        wkey, bkey = jax.random.split(key)
-        self.weight = uniform(wkey, (n_out, n_in), limit, param_dtype)
-        self.bias = uniform(bkey, (n_out,), limit, param_dtype) if use_bias else None
+        self.weight, self.bias = uniform_weight_and_bias(
+            key,
+            (n_out, n_in),
+            (n_out,) if use_bias else None,
+            fan_in_limit(n_in),
+            param_dtype,
+        )
 
     def __call__(
         self,

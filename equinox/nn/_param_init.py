@@ -42,6 +42,26 @@ def uniform(
     return jax.random.uniform(key, shape, dtype, minval=-limit, maxval=limit)
 
 
+def uniform_weight_and_bias(
+    key: PRNGKeyArray,
+    weight_shape: tuple[int, ...],
+    bias_shape: tuple[int, ...] | None,
+    limit: float,
+    dtype: np.dtype[np.floating],
+) -> tuple[Float[Array, "..."], Float[Array, "..."] | None]:
+    """Weight and (optional) bias, uniform in [-limit, limit).
+
+    Drawn as one flat sample and split: one random-number program to compile
+    per layer shape instead of two, which is most of a layer's build time.
+    """
+    n_weight = math.prod(weight_shape)
+    n_bias = 0 if bias_shape is None else math.prod(bias_shape)
+    flat = uniform(key, (n_weight + n_bias,), limit, dtype)
+    weight = flat[:n_weight].reshape(weight_shape)
+    bias = None if bias_shape is None else flat[n_weight:].reshape(bias_shape)
+    return weight, bias
+
+
 def fan_in_limit(fan_in: int) -> float:
     """The usual ±1/sqrt(fan_in) bound of Linear and Conv initialisation."""
     return 1.0 / math.sqrt(fan_in)

@@ -48,3 +48,17 @@ def size_of(model: AbstractModel) -> int:
 
 size_of(Complete("3"))  # pyright: ignore[reportCallIssue]  # gap: kind  # E: arg-type
 size_of(OnlySize)  # E: arg-type; pyright: reportArgumentType
+
+
+class ByProperty(AbstractModel):
+    kind = "property"
+
+    @property
+    def size(self) -> int:  # E: pyright: reportIncompatibleVariableOverride
+        return 4
+
+
+# Fine at run time and under mypy; pyright still asks for the `size` and
+# `kind` fields it believes in.
+ByProperty()  # E: pyright: reportCallIssue
+size_of(ByProperty())  # E: pyright: reportCallIssue

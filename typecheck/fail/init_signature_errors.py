@@ -51,3 +51,22 @@ Keyword(1, b=2)
 Keyword(1, 2)  # E: call-arg; pyright: reportCallIssue
 p = Point(1.0, 2.0)
 p.missing  # E: attr-defined; pyright: reportAttributeAccessIssue, reportUnknownMemberType
+
+
+class Grid(eqx.Module):
+    cells: Array
+    size: int
+
+    def __init__(self, size: int) -> None:
+        self.cells = jnp.zeros((size, size))
+        self.size = size
+
+
+class LabelledGrid(Grid):
+    # No __init__: at run time Grid's hand-written one is used, and mypy (with
+    # the plugin) knows it; pyright synthesises a dataclass __init__ instead.
+    label: str = "grid"
+
+
+LabelledGrid(3)  # E: pyright: reportCallIssue
+LabelledGrid("3")  # E: arg-type; pyright: reportCallIssue
