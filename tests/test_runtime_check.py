@@ -205,6 +205,15 @@ def test_symbolic_expression_with_unbound_name_names_the_field() -> None:
         Unbound(jnp.ones(2))
 
 
+def test_unbound_symbolic_argument_names_the_method_and_argument() -> None:
+    class Pad(eqx.Module):
+        def pad(self, x: Float[Array, "k+1"]) -> Float[Array, "k+1"]:
+            return x
+
+    with pytest.raises(jaxtyping.AnnotationError, match=r"Pad\.pad.*argument 'x'"):
+        Pad().pad(jnp.ones(2))
+
+
 def test_symbolic_expression_may_read_fields_of_self() -> None:
     class Window(eqx.Module):
         size: int

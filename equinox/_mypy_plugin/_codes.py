@@ -14,3 +14,8 @@ ABSTRACT: Final = ErrorCode(
     "Instantiating an equinox Module whose AbstractVar/AbstractClassVar are unprovided",
     "equinox",
 )
+STATIC_ARRAY: Final = ErrorCode(
+    "eqx-static-array",
+    "A Module field holding an array is marked static=True",
+    "equinox",
+)

@@ -38,11 +38,13 @@ from mypy.nodes import (
     Var,
 )
 from mypy.plugin import ClassDefContext
-from mypy.types import UnboundType
+from mypy.types import Instance, UnboundType, get_proper_type
 
+from ._codes import STATIC_ARRAY
 from ._names import (
     ABSTRACT_CLASSVAR,
     ABSTRACT_VAR,
+    ARRAY_TYPES,
     CLASSVAR_NAMES,
     FIELD_SPECIFIERS,
     METADATA_KEY,
@@ -112,6 +114,35 @@ def _converter_spec(stmt: AssignmentStmt) -> dict[str, Any] | None:
     return None
 
 
+def _is_static(stmt: AssignmentStmt) -> bool:
+    call = stmt.rvalue
+    if not isinstance(call, CallExpr) or not isinstance(call.callee, RefExpr):
+        return False
+    if call.callee.fullname not in FIELD_SPECIFIERS:
+        return False
+    for name, arg in zip(call.arg_names, call.args, strict=True):
+        if name == "static":
+            return isinstance(arg, NameExpr) and arg.fullname == "builtins.True"
+    return False
+
+
+def _check_static_array(stmt: AssignmentStmt, ctx: ClassDefContext, name: str) -> None:
+    """`x: Array = eqx.field(static=True)` puts an array in the treedef: it is
+    never traced and is compared on every JIT call (the runtime warns too)."""
+    typ = get_proper_type(stmt.type) if stmt.type is not None else None
+    if (
+        isinstance(typ, Instance)
+        and typ.type.fullname in ARRAY_TYPES
+        and _is_static(stmt)
+    ):
+        ctx.api.fail(
+            f'Field "{name}" holds an array but is marked static=True: it would be '
+            "kept in the treedef and never traced; make it an ordinary field",
+            stmt,
+            code=STATIC_ARRAY,
+        )
+
+
 def _inherited_custom_init(info: TypeInfo) -> SymbolTableNode | None:
     """The hand-written `__init__` a Module subclass without its own inherits."""
     for base in info.mro[1:]:
@@ -168,6 +199,7 @@ def analyze_module_class(ctx: ClassDefContext) -> None:
         spec = _converter_spec(stmt)
         if spec is not None:
             converters[lvalue.name] = spec
+        _check_static_array(stmt, ctx, lvalue.name)
     info.metadata[METADATA_KEY] = {
         "abstract_vars": abstract_vars,
         "abstract_classvars": abstract_classvars,

@@ -86,6 +86,77 @@ _EAGER_CASES: list[tuple[str, Callable[[], Any], tuple[int, ...]]] = [
         lambda: _call(nn.Dropout(0.5), jnp.ones((2, 3)), key=KEY),
         (2, 3),
     ),
+    (
+        "Conv",
+        lambda: _call(nn.Conv(1, 2, 3, kernel_size=2, key=KEY), jnp.ones((2, 4))),
+        (3, 3),
+    ),
+    (
+        "ConvTranspose1d",
+        lambda: _call(
+            nn.ConvTranspose1d(2, 3, kernel_size=3, key=KEY), jnp.ones((2, 4))
+        ),
+        (3, 6),
+    ),
+    (
+        "ConvTranspose3d",
+        lambda: _call(
+            nn.ConvTranspose3d(1, 2, kernel_size=2, key=KEY), jnp.ones((1, 2, 2, 2))
+        ),
+        (2, 3, 3, 3),
+    ),
+    (
+        "MaxPool1d",
+        lambda: _call(nn.MaxPool1d(kernel_size=2), jnp.ones((2, 5))),
+        (2, 4),
+    ),
+    (
+        "MaxPool3d",
+        lambda: _call(nn.MaxPool3d(kernel_size=2), jnp.ones((1, 3, 3, 3))),
+        (1, 2, 2, 2),
+    ),
+    (
+        "AvgPool2d",
+        lambda: _call(nn.AvgPool2d(kernel_size=2, stride=2), jnp.ones((2, 4, 4))),
+        (2, 2, 2),
+    ),
+    (
+        "AvgPool3d",
+        lambda: _call(nn.AvgPool3d(kernel_size=2), jnp.ones((1, 3, 3, 3))),
+        (1, 2, 2, 2),
+    ),
+    (
+        "AdaptiveAvgPool1d",
+        lambda: _call(nn.AdaptiveAvgPool1d(2), jnp.ones((3, 6))),
+        (3, 2),
+    ),
+    (
+        "AdaptiveAvgPool3d",
+        lambda: _call(nn.AdaptiveAvgPool3d(1), jnp.ones((2, 2, 2, 2))),
+        (2, 1, 1, 1),
+    ),
+    (
+        "AdaptiveMaxPool2d",
+        lambda: _call(nn.AdaptiveMaxPool2d(2), jnp.ones((3, 4, 4))),
+        (3, 2, 2),
+    ),
+    (
+        "AdaptiveMaxPool3d",
+        lambda: _call(nn.AdaptiveMaxPool3d(1), jnp.ones((2, 2, 2, 2))),
+        (2, 1, 1, 1),
+    ),
+    (
+        "Pool",
+        lambda: _call(nn.Pool(0.0, jax.lax.add, 1, kernel_size=2), jnp.ones((2, 5))),
+        (2, 4),
+    ),
+    (
+        "AdaptivePool",
+        lambda: _call(
+            nn.AdaptivePool(2, 1, lambda x: jnp.max(x, axis=-1)), jnp.ones((3, 6))
+        ),
+        (3, 2),
+    ),
     ("LayerNorm", lambda: _call(nn.LayerNorm((2, 3)), jnp.ones((2, 3))), (2, 3)),
     ("RMSNorm", lambda: _call(nn.RMSNorm(3), jnp.ones(3)), (3,)),
     ("GroupNorm", lambda: _call(nn.GroupNorm(2, 4), jnp.ones((4, 5))), (4, 5)),
