@@ -69,7 +69,7 @@ def _mask_subtree(spec: Any, subtree: Any, is_leaf: IsLeaf) -> Any:
                     f"must return a bool for each leaf; for {leaf!r} it "
                     f"returned {keep!r}."
                 )
-            return bool(keep)
+            return bool(cast(Any, keep))  # np.bool_ is generic in pyright
 
         return jtu.tree_map(checked, subtree, is_leaf=is_leaf)
     raise ValueError(
