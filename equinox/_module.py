@@ -55,7 +55,12 @@ class _ClassInfo:
     """What `_construct` needs about a class, computed once when it is defined."""
 
     name: str
+    init: Callable[..., None]
+    # Whether `__init__` may assign through `self.x = ...` (a custom
+    # `__init__` or a `__post_init__`); the generated one stores directly.
+    assigns: bool
     fields: tuple[dataclasses.Field[Any], ...]
+    n_fields: int
     field_names: frozenset[str]
     converters: tuple[tuple[str, Callable[[Any], Any]], ...]
     static_names: tuple[str, ...]
@@ -129,13 +134,18 @@ def _inherits_custom_init(bases: tuple[type, ...]) -> bool:
     return any(getattr(base, "__eqx_custom_init__", False) for base in bases)
 
 
-def _class_info(cls: type, abstract_attributes: frozenset[str]) -> _ClassInfo:
+def _class_info(
+    cls: type, abstract_attributes: frozenset[str], custom_init: bool
+) -> _ClassInfo:
     fields = dataclasses.fields(cast(Any, cls))
     abstract_methods: frozenset[str] = getattr(cls, "__abstractmethods__", frozenset())
     abstract = sorted(abstract_attributes | abstract_methods)
     return _ClassInfo(
         name=cls.__qualname__,
+        init=cls.__init__,
+        assigns=custom_init or hasattr(cls, "__post_init__"),
         fields=fields,
+        n_fields=len(fields),
         field_names=frozenset(f.name for f in fields),
         converters=tuple(
             (f.name, f.metadata[CONVERTER_KEY])
@@ -197,7 +207,7 @@ class _ModuleMeta(abc.ABCMeta):
             [f.name for f in fields if not f.metadata.get(STATIC_KEY)],
             [f.name for f in fields if f.metadata.get(STATIC_KEY)],
         )
-        cls.__eqx_info__ = _class_info(cls, vars_left | classvars_left)
+        cls.__eqx_info__ = _class_info(cls, vars_left | classvars_left, custom_init)
         return cls
 
     if not TYPE_CHECKING:
@@ -286,14 +296,17 @@ def _construct(cls: _ModuleMeta, args: tuple[Any, ...], kwargs: dict[str, Any]) 
             + "."
         )
     obj = _new_instance(cls)
-    key = id(obj)
-    _initialising.add(key)
-    try:
-        obj.__init__(*args, **kwargs)
-    finally:
-        _initialising.discard(key)
+    if info.assigns:
+        key = id(obj)
+        _initialising.add(key)
+        try:
+            info.init(obj, *args, **kwargs)
+        finally:
+            _initialising.discard(key)
+    else:
+        info.init(obj, *args, **kwargs)
     values: dict[str, Any] = obj.__dict__
-    if len(values) < len(info.fields):
+    if len(values) < info.n_fields:
         _fill_unassigned(obj, info)
     for name, converter in info.converters:
         values[name] = converter(values[name])
