@@ -142,7 +142,7 @@ def _class_info(
     abstract = sorted(abstract_attributes | abstract_methods)
     return _ClassInfo(
         name=cls.__qualname__,
-        init=cls.__init__,
+        init=getattr(cls, "__init__"),  # noqa: B009  # mypy forbids `cls.__init__`
         assigns=custom_init or hasattr(cls, "__post_init__"),
         fields=fields,
         n_fields=len(fields),
