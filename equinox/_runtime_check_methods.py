@@ -55,6 +55,7 @@ class _MethodPlan:
     returns: HintCheck | None
     dim_names: frozenset[str]
     uses_memo: bool
+    checks_anything: bool
     # Per instance class: the fields whose dimensions the signature mentions.
     field_binders: weakref.WeakKeyDictionary[type, tuple[_Binder, ...]] = (
         dataclasses.field(default_factory=lambda: _new_binders())
@@ -105,6 +106,7 @@ def _plan(fn: Callable[..., Any]) -> _MethodPlan | None:
         returns=returns,
         dim_names=frozenset[str]().union(*(c.dim_names for c in present)),
         uses_memo=any(c.uses_memo for c in present),
+        checks_anything=bool(present),
     )
 
 
@@ -238,19 +240,24 @@ def _is_checkable(name: str, value: object) -> bool:
 
 
 def _needs_wrapper(fn: Callable[..., Any]) -> bool:
-    """Whether some annotation of `fn` mentions a jaxtyping type, or cannot be
-    resolved yet (then the first call decides)."""
+    """Whether some annotation of `fn` constrains anything (a bare `-> None`,
+    `Any` and `object` do not), or cannot be resolved yet (then the first
+    call decides)."""
     globalns: Mapping[str, Any] = getattr(fn, "__globals__", {})
-    for annotation in fn.__annotations__.values():
+    for key, annotation in fn.__annotations__.items():
+        if key == "return" and annotation in (None, "None"):
+            continue
         hint = resolve(annotation, globalns)
         if isinstance(hint, Unresolved) or mentions_jaxtyping(hint):
+            return True
+        if hint is not Any and hint is not object:
             return True
     return False
 
 
 def checked_method(name: str, fn: object) -> Callable[..., Any] | None:
     """A wrapper checking calls of method `fn`; None when `fn` needs none
-    (not public, no jaxtyping type in its signature)."""
+    (not public, or no annotation that constrains anything)."""
     if not _is_checkable(name, fn):
         return None
     assert inspect.isfunction(fn)
@@ -270,7 +277,7 @@ def checked_method(name: str, fn: object) -> Callable[..., Any] | None:
         if (
             plan is None
             or not args
-            or not plan.uses_memo
+            or not plan.checks_anything
             or not getattr(type(instance), "__eqx_typecheck__", True)
         ):
             return method(*args, **kwargs)

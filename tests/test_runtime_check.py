@@ -432,8 +432,14 @@ class Methods(eqx.Module):
     def _private(self, x: Float[Array, "in"]) -> Float[Array, "in"]:
         return x
 
-    def untyped(self, x: Array) -> Array:
+    def plain(self, x: Array) -> Array:
         return x
+
+    def untyped(self, x):  # type: ignore[no-untyped-def]  # deliberately unannotated
+        return x
+
+    def returns_none(self) -> None:
+        return None
 
 
 def test_public_method_and_keyword_arguments() -> None:
@@ -452,12 +458,20 @@ def test_variadic_arguments() -> None:
     assert "argument 'b' (**named)" in _message(lambda: m.many(b=jnp.ones(3)))
 
 
-def test_private_and_plainly_annotated_methods_are_not_wrapped() -> None:
+def test_private_and_unconstrained_methods_are_not_wrapped() -> None:
     assert not hasattr(Methods._private, "__wrapped__")
     assert not hasattr(Methods.untyped, "__wrapped__")
+    assert not hasattr(Methods.returns_none, "__wrapped__")
     assert hasattr(Methods.project, "__wrapped__")
     m = Methods(jnp.ones((4, 3)))
     assert m._private(jnp.ones(7)).shape == (7,)
+
+
+def test_plainly_annotated_public_method_is_checked() -> None:
+    assert hasattr(Methods.plain, "__wrapped__")
+    m = Methods(jnp.ones((4, 3)))
+    assert m.plain(jnp.ones(2)).shape == (2,)
+    assert "argument 'x'" in _message(lambda: m.plain("not an array"))  # type: ignore[arg-type]  # the wrong type is the point
 
 
 def test_bound_method_pytree_under_jit() -> None:
