@@ -45,7 +45,9 @@ def test_state_rejects_foreign_index_and_non_index() -> None:
     state = State(Counter())
     with pytest.raises(KeyError, match="not part of this State"):
         state.get(Counter().index)
-    with pytest.raises(TypeError, match=r"expected a StateIndex|argument 'index' does not match"):
+    with pytest.raises(
+        TypeError, match=r"expected a StateIndex|argument 'index' does not match"
+    ):
         state.get(jnp.zeros(()))  # type: ignore[arg-type]  # deliberately wrong
 
 
