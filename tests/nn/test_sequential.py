@@ -90,3 +90,45 @@ def test_stateful_layer_without_state_is_an_error() -> None:
     model, _ = eqx.nn.make_with_state(Sequential)([BatchNorm(3, "b")])
     with pytest.raises(ValueError, match=r"layer 0 \(BatchNorm\) is stateful"):
         model(jnp.zeros(3))
+
+
+class _Counter(eqx.nn.StatefulLayer):
+    """Adds its call count to the input; the count lives in the State."""
+
+    index: eqx.nn.StateIndex[Array]
+    stateful: bool = eqx.field(static=True, default=True)
+
+    def __init__(self, stateful: bool = True) -> None:
+        self.index = eqx.nn.StateIndex(jnp.zeros((), jnp.int32))
+        self.stateful = stateful
+
+    def is_stateful(self) -> bool:
+        return self.stateful
+
+    def __call__(
+        self, x: Array, state: State, *, key: PRNGKeyArray | None = None
+    ) -> tuple[Array, State]:
+        count = state.get(self.index) + 1
+        return x + count, state.set(self.index, count)
+
+
+def test_custom_stateful_layer_gets_the_state_in_sequential() -> None:
+    model, state = eqx.nn.make_with_state(Sequential)([_Counter(), _Counter()])
+    out, state = model(jnp.zeros(()), state)
+    assert float(out) == 2.0
+    out, state = model(jnp.zeros(()), state)
+    assert float(out) == 4.0  # each counter is now at 2
+
+
+def test_is_stateful_false_means_no_state_is_passed() -> None:
+    class Plain(eqx.nn.StatefulLayer):
+        def is_stateful(self) -> bool:
+            return False
+
+        def __call__(  # type: ignore[override]  # a stateless layer's signature
+            self, x: Array, *, key: PRNGKeyArray | None = None
+        ) -> Array:
+            return x * 2
+
+    out = Sequential([Plain()])(jnp.ones(()))
+    assert float(out) == 2.0
