@@ -55,7 +55,6 @@ class _ClassInfo:
     """What `_construct` needs about a class, computed once when it is defined."""
 
     name: str
-    init: Callable[..., None]
     # Whether `__init__` may assign through `self.x = ...` (a custom
     # `__init__` or a `__post_init__`); the generated one stores directly.
     assigns: bool
@@ -142,7 +141,6 @@ def _class_info(
     abstract = sorted(abstract_attributes | abstract_methods)
     return _ClassInfo(
         name=cls.__qualname__,
-        init=getattr(cls, "__init__"),  # noqa: B009  # mypy forbids `cls.__init__`
         assigns=custom_init or hasattr(cls, "__post_init__"),
         fields=fields,
         n_fields=len(fields),
@@ -300,11 +298,13 @@ def _construct(cls: _ModuleMeta, args: tuple[Any, ...], kwargs: dict[str, Any]) 
         key = id(obj)
         _initialising.add(key)
         try:
-            info.init(obj, *args, **kwargs)
+            obj.__init__(*args, **kwargs)
         finally:
             _initialising.discard(key)
     else:
-        info.init(obj, *args, **kwargs)
+        # Looked up per call, not cached: a decorator may wrap `__init__`
+        # after the class is made (e.g. `jaxtyping.jaxtyped`).
+        obj.__init__(*args, **kwargs)
     values: dict[str, Any] = obj.__dict__
     if len(values) < info.n_fields:
         _fill_unassigned(obj, info)

@@ -122,23 +122,8 @@ def _checker(plan: FieldPlan) -> Callable[[Any], None]:
         for name, check in plan.checks
     )
 
-    def check_without_memo(obj: Any) -> None:
+    def check_fields(obj: Any) -> None:
         values = obj.__dict__
-        for name, seen, classinfo, predicate in fast:
-            value = values[name]
-            if type(value) in seen:
-                continue
-            if classinfo is not None:
-                if isinstance(value, classinfo):
-                    remember_type(seen, value)
-                    continue
-            elif predicate is not None and predicate(value):
-                continue
-            raise _field_error(plan, obj, name)
-
-    def check_with_memo(obj: Any) -> None:
-        values = obj.__dict__
-        push_memo({"self": obj})
         name = ""
         try:
             for name, seen, classinfo, predicate in fast:
@@ -152,16 +137,22 @@ def _checker(plan: FieldPlan) -> Callable[[Any], None]:
                 elif predicate is not None and predicate(value):
                     continue
                 raise _field_error(plan, obj, name)
-        except AnnotationError as e:
+        except AnnotationError as e:  # a jaxtyping annotation it cannot apply
             raise _annotation_error(plan, name, e) from e
+
+    def check_with_memo(obj: Any) -> None:
+        # All fields of one instance share one jaxtyping dimension memo.
+        push_memo({"self": obj})
+        try:
+            check_fields(obj)
         finally:
             pop_memo()
 
     if plan.uses_memo:
         return check_with_memo
     if all(seen is not NEVER_SEEN for _, seen, _, _ in fast):
-        return _type_cache_fast_path(fast, check_without_memo)
-    return check_without_memo
+        return _type_cache_fast_path(fast, check_fields)
+    return check_fields
 
 
 def _type_cache_fast_path(

@@ -544,3 +544,21 @@ def test_hash_of_module_with_arrays_names_the_class() -> None:
 
     with pytest.raises(TypeError, match=r"cannot hash .*Holder.*unhashable"):
         hash(Holder(jnp.ones(2)))
+
+
+def test_init_replaced_after_class_creation_is_used() -> None:
+    # Decorators such as `jaxtyping.jaxtyped` wrap `__init__` after the class
+    # exists; construction must call whatever `__init__` is there now.
+    class Late(eqx.Module):
+        x: int
+
+    calls: list[int] = []
+    original = Late.__init__
+
+    def wrapped(self: Late, x: int) -> None:
+        calls.append(x)
+        original(self, x)
+
+    Late.__init__ = wrapped  # type: ignore[method-assign]  # the point of the test
+    assert Late(3).x == 3
+    assert calls == [3]
