@@ -30,3 +30,8 @@ ShapeDtypeStruct: Final = cast(
     "Callable[..., Any]", jax.ShapeDtypeStruct
 )  # untyped constructor
 local_device_count: Final = cast("Callable[[], int]", jax.local_device_count)  # pyright: ignore[reportUnknownMemberType]  # `backend` parameter untyped
+# The unflatten function may return another type than the node's (`_Static`
+# in `_jit.py` unflattens to its bare value), which the generic signature
+# forbids.
+_register = jax.tree_util.register_pytree_node  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]  # flatten-with-keys parameter partly Unknown
+register_pytree_node: Final = cast("Callable[..., None]", _register)

@@ -8,10 +8,13 @@ Dispatch is the hot path, so a call does only this:
    `1`, `1.0` and `True` (equal and hash-equal) never share a trace;
 3. pick the static leaves out with an `operator.itemgetter` (C speed) and
    look them up: an `_Entry` holding the `jax.jit` for those static values;
-4. call that `jax.jit` with the array leaves as one tuple (or a few tuples,
-   when some are donated), which JAX's C++ dispatch handles as fast as any
-   pytree argument. Static leaves are closed over by the traced body rather
-   than passed as `static_argnums`, which JAX dispatches markedly slower.
+4. call that `jax.jit` with the array leaves as positional arguments (the
+   donated ones last), the cheapest thing for JAX's C++ dispatch to flatten.
+   Static leaves are closed over by the traced body rather than passed as
+   `static_argnums`, which JAX dispatches markedly slower;
+5. nothing more: the traced body wraps the output's non-array leaves as
+   `_Static` nodes, so they travel in JAX's output treedef and JAX's C++
+   unflatten rebuilds the whole output.
 
 The caches live on the wrapper object, so deleting the wrapper frees its
 compiled executables; a module-level `WeakSet` lets `clear_jit_cache` reach
@@ -19,7 +22,6 @@ every live wrapper without keeping any alive.
 """
 
 import functools
-import itertools
 import operator
 import threading
 import warnings
@@ -39,7 +41,6 @@ from typing import (
     overload,
 )
 
-import jax
 import jax.tree_util as jtu
 
 from . import _jax_typed as jaxt
@@ -68,73 +69,48 @@ def clear_jit_cache() -> None:
         state._clear()  # pyright: ignore[reportPrivateUsage]  # module-internal
 
 
-class _OutInfo:
-    """How to rebuild a traced function's output from its array leaves.
+class _Static:
+    """A static output leaf, carried out of the compiled function in the
+    output's treedef: it flattens to no children with the value as its node
+    data, and unflattens to the bare value. So JAX's C++ unflatten rebuilds
+    the whole output, static leaves included, and keeps one output treedef
+    per trace (a shape-dependent static output just works)."""
 
-    When every output leaf is an array (`all_traced`), the compiled function
-    returns the output pytree itself and JAX rebuilds it; otherwise it returns
-    the flat list of array leaves and `rebuild` puts the static ones back.
-    """
+    __slots__ = ("value",)
 
-    __slots__ = ("all_traced", "static", "treedef")
-
-    def __init__(self, treedef: Any, static: tuple[Any, ...]) -> None:
-        self.treedef: Any = treedef
-        self.static: tuple[Any, ...] = static
-        self.all_traced: bool = all(leaf is None for leaf in static)
-
-    def same_as(self, other: "_OutInfo") -> bool:
-        if self.treedef != other.treedef:
-            return False
-        try:
-            return all(
-                a is b or bool(a == b)
-                for a, b in zip(self.static, other.static, strict=True)
-            )
-        except Exception:  # a static output that cannot be compared
-            return False
-
-    def rebuild(self, out: Any) -> Any:
-        if self.all_traced:
-            return out
-        it = iter(out)
-        return self.treedef.unflatten(
-            [next(it) if leaf is None else leaf for leaf in self.static]
-        )
+    def __init__(self, value: object) -> None:
+        self.value = value
 
 
-def _signature(leaves: tuple[Any, ...] | list[Any]) -> tuple[Any, ...]:
-    """Shapes/dtypes of the array leaves: what JAX retraces on."""
-    out: list[Any] = []
-    for leaf in leaves:
-        if isinstance(leaf, ARRAY_TYPES):
-            aval = jax.typeof(leaf)
-            out.append((aval.shape, aval.dtype, aval.weak_type))
-    return tuple(out)
+def _flatten_static(static: _Static) -> tuple[tuple[()], object]:
+    return (), static.value
+
+
+def _unflatten_static(value: object, children: tuple[()]) -> object:
+    return value
+
+
+jaxt.register_pytree_node(_Static, _flatten_static, _unflatten_static)
+
+
+def _static_in_treedef(out: Any) -> Any:
+    """`out` with each non-array leaf wrapped in `_Static`."""
+    leaves, treedef = _flatten(out)
+    if all(isinstance(leaf, ARRAY_TYPES) for leaf in leaves):
+        return out
+    return treedef.unflatten(
+        [leaf if isinstance(leaf, ARRAY_TYPES) else _Static(leaf) for leaf in leaves]
+    )
 
 
 class _Entry:
-    """One set of static values: its `jax.jit` and what its traces returned.
+    """One set of static values: its `jax.jit` and how to call it."""
 
-    Usually every trace of an entry gives the same non-array outputs
-    (`single`). If a retrace for new shapes gives different ones (say the
-    function returns `x.shape[0]`), outputs are looked up by signature.
-    """
-
-    __slots__ = ("by_signature", "call", "jitted", "single")
+    __slots__ = ("call", "jitted")
 
     def __init__(self) -> None:
         self.jitted: Any = None
         self.call: Callable[..., Any] = _unset
-        self.single: _OutInfo | None = None
-        self.by_signature: dict[tuple[Any, ...], _OutInfo] = {}
-
-    def record(self, signature: tuple[Any, ...], info: _OutInfo) -> None:
-        if not self.by_signature:
-            self.single = info
-        elif self.single is not None and not self.single.same_as(info):
-            self.single = None
-        self.by_signature[signature] = info
 
 
 def _key_getter(positions: Sequence[int]) -> Callable[[Sequence[Any]], Any]:
@@ -145,7 +121,9 @@ def _key_getter(positions: Sequence[int]) -> Callable[[Sequence[Any]], Any]:
     return operator.itemgetter(*positions)
 
 
-def _getter(positions: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+def _tuple_getter(
+    positions: Sequence[int],
+) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
     """`leaves -> tuple(leaves[i] for i in positions)`, at C speed."""
     if not positions:
         return _empty
@@ -161,14 +139,14 @@ def _empty(leaves: Sequence[Any]) -> tuple[Any, ...]:
 
 class _Layout:
     """One argument structure (treedef + leaf types): where the arrays and
-    the static leaves are, how the arrays are grouped for donation, and one
-    `_Entry` per distinct tuple of static values."""
+    the static leaves are, which arrays are donated, and one `_Entry` per
+    distinct tuple of static values."""
 
     __slots__ = (
+        "array_positions",
+        "arrays",
+        "donated",
         "entries",
-        "group_getters",
-        "groups",
-        "single_getter",
         "static_getter",
         "static_positions",
         "treedef",
@@ -182,7 +160,8 @@ class _Layout:
         types: tuple[type, ...],
         with_kwargs: bool,
         static_positions: tuple[int, ...],
-        groups: list[list[int]],
+        kept: list[int],
+        donated: list[int],
     ) -> None:
         self.treedef: Any = treedef
         self.types: tuple[type, ...] = types
@@ -191,22 +170,24 @@ class _Layout:
         self.static_getter: Callable[[Sequence[Any]], Any] = _key_getter(
             static_positions
         )
-        self.groups: list[list[int]] = groups
-        self.group_getters: list[Callable[[Sequence[Any]], tuple[Any, ...]]] = [
-            _getter(group) for group in groups
-        ]
-        # The common case (nothing donated): one tuple of arrays.
-        self.single_getter: Callable[[Sequence[Any]], tuple[Any, ...]] | None = (
-            self.group_getters[0] if len(groups) == 1 else None
+        # Arrays are passed kept first, then donated: `donated` are the
+        # argument numbers of the latter.
+        self.array_positions: tuple[int, ...] = (*kept, *donated)
+        self.donated: tuple[int, ...] = tuple(
+            range(len(kept), len(self.array_positions))
+        )
+        self.arrays: Callable[[Sequence[Any]], tuple[Any, ...]] = _tuple_getter(
+            self.array_positions
         )
         self.entries: dict[Any, _Entry] = {}
-
-    def arrays(self, leaves: Sequence[Any]) -> list[tuple[Any, ...]]:
-        return [get(leaves) for get in self.group_getters]
 
     def static_values(self, key: Any) -> tuple[Any, ...]:
         """The static leaves, in order, from a key made by `static_getter`."""
         return (key,) if len(self.static_positions) == 1 else tuple(key)
+
+
+# Stands for "no call yet": no treedef compares equal to `None`'s.
+_NO_LAYOUT: Final = _Layout(jtu.tree_structure(None), (), False, (), [], [])
 
 
 def _unset(*leaves: Any) -> Any:
@@ -220,19 +201,6 @@ def _silencing_donation_warnings(jitted: Any) -> Callable[..., Any]:
             return jitted(*leaves)
 
     return call
-
-
-def _split_output(out: Any) -> tuple[list[Any], _OutInfo]:
-    leaves, treedef = _flatten(out)
-    traced: list[Any] = []
-    static: list[Any] = []
-    for leaf in leaves:
-        if isinstance(leaf, ARRAY_TYPES):
-            traced.append(leaf)
-            static.append(None)
-        else:
-            static.append(leaf)
-    return traced, _OutInfo(treedef, tuple(static))
 
 
 def _check_donate(donate: object) -> Donate:
@@ -256,6 +224,7 @@ class _JitState:
         "_fun_leaves",
         "_fun_treedef",
         "_kw_layouts",
+        "_latest",
         "_layouts",
         "_lock",
     )
@@ -275,6 +244,9 @@ class _JitState:
         # Two caches, so that `f(a, b)` and `f(a, b=...)` can never collide.
         self._layouts: dict[Any, _Layout] = {}
         self._kw_layouts: dict[Any, _Layout] = {}
+        # The latest layout used, per cache (one-element lists: the hot path
+        # updates them in place).
+        self._latest: tuple[list[_Layout], list[_Layout]] = ([_NO_LAYOUT], [_NO_LAYOUT])
         self._lock = threading.Lock()
         _live_states.add(self)
 
@@ -282,6 +254,8 @@ class _JitState:
         with self._lock:
             self._layouts.clear()
             self._kw_layouts.clear()
+            for latest in self._latest:
+                latest[0] = _NO_LAYOUT
 
     def make_call(self) -> Callable[..., Any]:
         """The function users call. A closure rather than a `__call__`
@@ -291,30 +265,33 @@ class _JitState:
         layouts_positional, layouts_keyword = self._layouts, self._kw_layouts
         fun_leaves = self._fun_leaves
         make_layout, make_entry, explain = self._layout, self._entry, self._explain
+        latest_positional, latest_keyword = self._latest
 
         def call(*args: Any, **kwargs: Any) -> Any:
             if kwargs:
                 leaves, treedef = _flatten((args, kwargs))
-                layouts = layouts_keyword
+                layouts, latest = layouts_keyword, latest_keyword
             else:
                 leaves, treedef = _flatten(args)
-                layouts = layouts_positional
+                layouts, latest = layouts_positional, latest_positional
             if fun_leaves:
                 leaves = [*fun_leaves, *leaves]
             try:
                 types = tuple(map(type, leaves))
-                layout = layouts.get(treedef)
-                if layout is None or layout.types != types:
-                    layout = make_layout(layouts, leaves, treedef, bool(kwargs), args)
+                # Comparing with the latest layout skips hashing the treedef.
+                layout = latest[0]
+                if layout.types != types or layout.treedef != treedef:
+                    known = layouts.get(treedef)
+                    if known is None or known.types != types:
+                        known = make_layout(
+                            layouts, leaves, treedef, bool(kwargs), args
+                        )
+                    latest[0] = layout = known
                 static = layout.static_getter(leaves)
                 entry = layout.entries.get(static)
                 if entry is None:
                     entry = make_entry(layout, static)
-                get = layout.single_getter
-                if get is not None:
-                    out = entry.call(get(leaves))
-                else:
-                    out = entry.call(*layout.arrays(leaves))
+                out = entry.call(*layout.arrays(leaves))
             except Exception as e:
                 explain(e, args, kwargs)
                 checked = equinox_error_from(e)
@@ -323,12 +300,7 @@ class _JitState:
                     # JAX's wrapper around a host-callback traceback.
                     raise checked from None
                 raise
-            info = entry.single
-            if info is None:
-                info = entry.by_signature[_signature(leaves)]
-            if info.all_traced:
-                return out
-            return info.rebuild(out)
+            return out
 
         return call
 
@@ -341,7 +313,7 @@ class _JitState:
         except (TypeError, ValueError) as e:
             self._explain(e, args, kwargs)
             raise
-        return Lowered(self, lowered, entry, layout, static, _signature(leaves))
+        return Lowered(self, lowered, layout, static)
 
     def _resolve(
         self, args: tuple[Any, ...], kwargs: dict[str, Any]
@@ -379,21 +351,23 @@ class _JitState:
                     for i, leaf in enumerate(leaves)
                     if not isinstance(leaf, ARRAY_TYPES)
                 )
-                groups = self._groups(leaves, args)
-                layout = _Layout(treedef, types, with_kwargs, static, groups)
+                kept, donated = self._donation(leaves, args)
+                layout = _Layout(treedef, types, with_kwargs, static, kept, donated)
                 layouts[key] = layout
             layouts[treedef] = layout
             return layout
 
-    def _groups(self, leaves: list[Any], args: tuple[Any, ...]) -> list[list[int]]:
-        """Array positions, in order, split into (kept, donated) groups."""
+    def _donation(
+        self, leaves: list[Any], args: tuple[Any, ...]
+    ) -> tuple[list[int], list[int]]:
+        """Array positions, in order, split into kept and donated."""
         arrays = [i for i, leaf in enumerate(leaves) if isinstance(leaf, ARRAY_TYPES)]
         if self._donate == "none":
-            return [arrays]
+            return arrays, []
         start = len(self._fun_leaves)  # never donate the function's own arrays
         if self._donate.endswith("except-first") and args:
             start += len(jtu.tree_leaves(args[0]))
-        return [[i for i in arrays if i < start], [i for i in arrays if i >= start]]
+        return [i for i in arrays if i < start], [i for i in arrays if i >= start]
 
     def _entry(self, layout: _Layout, static: Any) -> _Entry:
         """Build (once, under the lock) the `jax.jit` for new static values."""
@@ -402,9 +376,9 @@ class _JitState:
             if entry is not None:
                 return entry
             entry = _Entry()
-            donated = (1,) if len(layout.groups) == 2 else ()
             entry.jitted = jaxt.jit(
-                self._traced_body(entry, layout, static), donate_argnums=donated
+                self._traced_body(layout, static),
+                donate_argnums=layout.donated,
             )
             silent = self._donate in ("all", "all-except-first")
             entry.call = (
@@ -413,9 +387,7 @@ class _JitState:
             layout.entries[static] = entry
             return entry
 
-    def _traced_body(
-        self, entry: _Entry, layout: _Layout, static: Any
-    ) -> Callable[..., Any]:
+    def _traced_body(self, layout: _Layout, static: Any) -> Callable[..., Any]:
         fun = self._fun
         fun_treedef = self._fun_treedef
         num_fun = len(self._fun_leaves)
@@ -424,12 +396,12 @@ class _JitState:
             layout.static_positions, layout.static_values(static), strict=True
         ):
             template[i] = value
-        positions = [i for group in layout.groups for i in group]
+        positions = layout.array_positions
         treedef, with_kwargs = layout.treedef, layout.with_kwargs
 
-        def body(*groups: tuple[Any, ...]) -> Any:
+        def body(*arrays: Any) -> Any:
             leaves = list(template)
-            for i, value in zip(positions, itertools.chain(*groups), strict=True):
+            for i, value in zip(positions, arrays, strict=True):
                 leaves[i] = value
             call: Callable[..., Any] = fun
             if fun_treedef is not None:
@@ -441,10 +413,7 @@ class _JitState:
                 args, kwargs = unflat
             else:
                 args, kwargs = unflat, {}
-            out = call(*args, **kwargs)
-            traced, info = _split_output(out)
-            entry.record(_signature(leaves), info)
-            return out if info.all_traced else traced
+            return _static_in_treedef(call(*args, **kwargs))
 
         return body
 
@@ -479,17 +448,13 @@ class Lowered(Generic[_P, _R_co]):
         self,
         wrapper: _JitState,
         lowered: Any,
-        entry: _Entry,
         layout: _Layout,
         static: Any,
-        signature: tuple[Any, ...],
     ) -> None:
         self._wrapper = wrapper
         self._lowered = lowered
-        self._entry = entry
         self._layout = layout
         self._static = static
-        self._signature = signature
 
     def as_text(self) -> str:
         """The lowered program (StableHLO) as text."""
@@ -502,7 +467,6 @@ class Lowered(Generic[_P, _R_co]):
             self._lowered.compile(),
             self._layout,
             self._static,
-            self._entry.by_signature[self._signature],
         )
 
 
@@ -515,13 +479,11 @@ class Compiled(Generic[_P, _R_co]):
         compiled: Any,
         layout: _Layout,
         static: Any,
-        info: _OutInfo,
     ) -> None:
         self._wrapper = wrapper
         self._compiled = compiled
         self._layout = layout
         self._static = static
-        self._info = info
 
     def __call__(self, *args: _P.args, **kwargs: _P.kwargs) -> _R_co:
         layout, static, leaves = self._wrapper._resolve(args, kwargs)  # pyright: ignore[reportPrivateUsage]  # module-internal
@@ -543,8 +505,7 @@ class Compiled(Generic[_P, _R_co]):
                     "this compiled function was lowered with a different static "
                     f"(non-array) argument: expected {expected!r}, got {got!r}."
                 )
-        out = self._compiled(*layout.arrays(leaves))
-        return self._info.rebuild(out)  # type: ignore[no-any-return]  # the output of the function
+        return self._compiled(*layout.arrays(leaves))  # type: ignore[no-any-return]  # the output of the function
 
 
 class _JitWrapper(Protocol[_P, _R_co]):

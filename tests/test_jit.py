@@ -110,6 +110,31 @@ def test_equal_but_differently_typed_statics_do_not_share_a_trace() -> None:
     assert type(f(True)) is bool
 
 
+def test_a_leaf_switching_between_array_and_number_switches_tracing() -> None:
+    @eqx.filter_jit
+    def f(s: object) -> object:
+        return s
+
+    assert isinstance(f(jnp.array(2.0)), jax.Array)
+    out = f(2.0)  # same structure as the call before; now static
+    assert type(out) is float and out == 2.0
+    assert isinstance(f(jnp.array(3.0)), jax.Array)
+
+
+def test_keyword_and_positional_calls_of_equal_structure_stay_apart() -> None:
+    @eqx.filter_jit
+    def f(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
+        return args, kwargs
+
+    # `f((x,), {"b": 1})` and `f(x, b=1)` flatten to equal treedefs.
+    x = jnp.ones(2)
+    for _ in range(2):
+        args, kwargs = f((x,), {"b": 1})
+        assert kwargs == {} and len(args) == 2 and args[1] == {"b": 1}
+        args, kwargs = f(x, b=1)
+        assert kwargs == {"b": 1} and len(args) == 1
+
+
 def test_retraces_only_on_structure_or_shape_change() -> None:
     counter = Counter()
 
@@ -150,6 +175,30 @@ def test_shape_dependent_static_output() -> None:
         n, y = f(jnp.ones(size))
         assert n == size
         assert y.shape == (size,)
+
+
+def test_unhashable_static_output_and_module_output() -> None:
+    class Unhashable:
+        __hash__ = None  # type: ignore[assignment]  # the point of the test
+
+    marker = Unhashable()
+
+    class Model(eqx.Module):
+        weight: Array
+        activation: Callable[[Array], Array]
+        tag: object
+
+    @eqx.filter_jit
+    def f(model: Model) -> tuple[Model, Unhashable]:
+        return eqx.tree_at(lambda m: m.weight, model, model.weight * 2), marker
+
+    model = Model(jnp.ones(2), jax.nn.relu, "t")
+    for _ in range(2):
+        out, got = f(model)
+        assert got is marker
+        assert isinstance(out, Model)
+        assert out.activation is jax.nn.relu and out.tag == "t"
+        np.testing.assert_allclose(out.weight, [2.0, 2.0])
 
 
 def test_methods_share_one_cache() -> None:
