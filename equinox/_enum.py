@@ -12,11 +12,18 @@ Static typing: type checkers only infer "this class attribute is an instance
 of the class" for `enum.Enum` subclasses, so under `TYPE_CHECKING` the public
 `Enumeration` is declared as an `enum.Enum` with a metaclass typing
 `Colour[member] -> str`. At run time it is `_EnumerationImpl`, a `Module`.
-Known costs of that disguise: mypy special-cases indexing an enum class and
-only accepts strings, so it rejects `Colour[member]` (pyright accepts it);
-both checkers reject subclassing an enumeration that already has members
-(`class More(Colour): ...`, which works at run time); and they show
-`enum.Enum` attributes such as `.name`/`.value` that members do not have.
+What each checker makes of that disguise:
+
+- mypy with the `equinox.mypy` plugin (`equinox/_mypy_plugin/_enumeration.py`)
+  drops mypy's enum rules that contradict the run time: `Colour[member]` is a
+  `str` (also in `msg = Colour[member]`), an enumeration with members can be
+  subclassed, and a member read through a subclass is a member of the
+  subclass (`More.red` is a `More`).
+- pyright (no plugins) accepts `Colour[member]` as a `str`, but rejects
+  subclassing an enumeration that already has members (`class More(Colour):
+  ...`, which works at run time) and types `More.red` as `Colour`'s member.
+- Both show `enum.Enum` attributes such as `.name`/`.value` that members do
+  not have, and both keep members read-only.
 """
 
 import enum

@@ -16,7 +16,7 @@ class Colour(eqx.Enumeration):
 
 # Both checkers reject extending an enum that has members; see the report in
 # equinox/_enum.py's docstring.
-class MoreColours(Colour):  # type: ignore[misc]  # extending an enumeration
+class MoreColours(Colour):
     green = "Green colour"
 
 
@@ -45,8 +45,8 @@ def test_members_are_pytrees_of_one_int32() -> None:
 
 def test_messages() -> None:
     # mypy special-cases indexing an Enum class (pyright uses the metaclass).
-    assert Colour[Colour.red] == "Red colour"  # type: ignore[misc]  # mypy only allows str in Enum[...]
-    assert MoreColours[MoreColours.green] == "Green colour"  # type: ignore[misc]  # mypy only allows str in Enum[...]
+    assert Colour[Colour.red] == "Red colour"
+    assert MoreColours[MoreColours.green] == "Green colour"
     assert MoreColours[MoreColours.red] == "Red colour"
 
 
@@ -92,7 +92,7 @@ def test_promote() -> None:
     promoted = MoreColours.promote(Colour.blue)
     assert type(promoted) is MoreColours
     assert bool(promoted == MoreColours.blue)
-    assert MoreColours[promoted] == "Blue colour"  # type: ignore[misc]  # mypy only allows str in Enum[...]
+    assert MoreColours[promoted] == "Blue colour"
     promoted_in_jit = jax.jit(MoreColours.promote)(Colour.red)
     assert bool(promoted_in_jit == MoreColours.red)
     assert repr(MoreColours.green) == "MoreColours.green"
@@ -121,7 +121,7 @@ def test_error_messages() -> None:
 
 def test_message_of_traced_member_is_an_error() -> None:
     def message(c: Colour) -> str:
-        return Colour[c]  # type: ignore[misc, return-value]  # mypy only allows str in Enum[...]
+        return Colour[c]
 
     with pytest.raises(ValueError, match="the member is traced"):
         jax.jit(message)(Colour.red)
@@ -135,13 +135,13 @@ def test_bad_definitions() -> None:
 
     with pytest.raises(TypeError, match="redefines the member 'red'"):
 
-        class Again(Colour):  # type: ignore[misc]  # testing the error
+        class Again(Colour):
             red = "again"  # type: ignore[misc]  # testing the error
 
     with pytest.raises(TypeError, match="'where' is a method"):
 
         class Clash(eqx.Enumeration):
-            where = "somewhere"  # type: ignore[assignment]  # testing the error
+            where = "somewhere"
 
 
 def test_works_with_error_if() -> None:

@@ -78,10 +78,74 @@ def test_assigning_an_undeclared_attribute_in_init_names_it() -> None:
 
         def __init__(self) -> None:
             self.a = 1
-            self.b = 2
+            self.b = 2  # type: ignore[eqx-undeclared]  # the run-time error under test
 
     with pytest.raises(AttributeError, match="Sloppy has no field 'b'"):
         Sloppy()
+
+
+# What the mypy plugin's `eqx-undeclared` mirrors: in `__init__` /
+# `__post_init__` only fields may be assigned; a class attribute, a property
+# with a setter or an annotation inside the method does not make a field.
+
+
+class _NotFields(eqx.Module):
+    a: int
+    plain = 0
+
+    def __init__(self, target: str) -> None:
+        self.a = 1
+        if target == "plain":
+            self.plain = 1  # type: ignore[eqx-undeclared]  # the run-time error under test
+        elif target == "prop":
+            self.prop = 1  # type: ignore[eqx-undeclared]  # the run-time error under test
+        elif target == "annotated":
+            self.annotated: int = 1  # type: ignore[eqx-undeclared]  # under test
+
+    @property
+    def prop(self) -> int:
+        return 0
+
+    @prop.setter
+    def prop(self, value: int) -> None:
+        raise AssertionError("never reached: Module.__setattr__ refuses first")
+
+
+@pytest.mark.parametrize("target", ["plain", "prop", "annotated"])
+def test_only_fields_can_be_assigned_in_init(target: str) -> None:
+    with pytest.raises(AttributeError, match=f"_NotFields has no field '{target}'"):
+        _NotFields(target)
+
+
+def test_undeclared_attribute_in_post_init_is_refused() -> None:
+    class Derived(eqx.Module):
+        a: int
+
+        def __post_init__(self) -> None:
+            self.double = 2 * self.a  # type: ignore[eqx-undeclared]  # under test
+
+    with pytest.raises(AttributeError, match="Derived has no field 'double'"):
+        Derived(1)
+
+
+def test_inherited_and_dataclass_base_fields_can_be_assigned_in_init() -> None:
+    @dataclasses.dataclass
+    class Tagged:
+        tag: str
+
+    class Base(eqx.Module):
+        a: int
+
+    class Sub(Base, Tagged):
+        b: int = eqx.field(init=False)
+
+        def __init__(self) -> None:
+            self.a: int = 1  # re-annotating an inherited field: still a field
+            self.b = 2
+            self.tag = "sub"
+
+    s = Sub()
+    assert (s.a, s.b, s.tag) == (1, 2, "sub")
 
 
 def test_unassigned_field_error_names_it() -> None:

@@ -140,3 +140,98 @@ def test_warm_cache_gives_cold_diagnostics(
     _copy_cache(base_cache, fresh_cache)
     assert warm == _check(tmp_path, fresh_cache)
     assert _pairs(warm) == EXPECTED | {(13, "eqx-abstract"), (13, "arg-type")}
+
+
+UNDECLARED_MODELS = """\
+import jax.numpy as jnp
+from jaxtyping import Array
+
+import equinox as eqx
+
+
+class Base(eqx.Module):
+    weight: Array
+    scale = 1.0
+
+    def __init__(self, n: int) -> None:
+        self.weight = jnp.zeros(n)
+        self.bias = jnp.zeros(n)
+
+    @property
+    def label(self) -> str:
+        return "base"
+
+    @label.setter
+    def label(self, value: str) -> None:
+        pass
+"""
+
+UNDECLARED_USE = """\
+import jax.numpy as jnp
+from jaxtyping import Array
+
+from models import Base
+
+
+class Sub(Base):
+    extra: Array
+
+    def __init__(self, n: int) -> None:
+        super().__init__(n)
+        self.weight = jnp.ones(n)
+        self.extra = jnp.ones(n)
+        self.scale = 2.0
+        self.label = "sub"
+        self.bias = jnp.ones(n)
+        self.depth = 2
+
+    def later(self) -> None:
+        self.depth = 3
+        self.seen = True
+"""
+
+UNDECLARED_EXPECTED = {
+    ("models", 13, "eqx-undeclared"),  # Base.bias
+    ("use", 14, "eqx-undeclared"),  # Sub.scale, a class attribute of Base
+    ("use", 15, "eqx-undeclared"),  # Sub.label, a property of Base
+    ("use", 16, "eqx-undeclared"),  # Sub.bias, only implicitly an attribute of Base
+    ("use", 17, "eqx-undeclared"),  # Sub.depth
+    ("use", 20, "eqx-frozen"),  # Sub.depth outside __init__
+    ("use", 21, "eqx-frozen"),  # Sub.seen outside __init__
+}
+
+
+def _located(lines: list[str]) -> list[tuple[str, int, str]]:
+    """(module, line, code) for each error, in order (duplicates kept)."""
+    found = []
+    for line in lines:
+        location, _, rest = line.partition(": error: ")
+        path, number = location.rsplit(":", 2)[:2]
+        code = rest.rsplit("[", 1)[1].rstrip("]")
+        found.append((Path(path).stem, int(number), code))
+    return found
+
+
+def test_undeclared_attributes_warm_cache_gives_cold_diagnostics(
+    tmp_path: Path, base_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "models.py").write_text(UNDECLARED_MODELS)
+    (tmp_path / "use.py").write_text(UNDECLARED_USE)
+    cache = tmp_path / "cache"
+    _copy_cache(base_cache, cache)
+
+    cold = _check(tmp_path, cache)
+    # One error per offending line, none elsewhere.
+    assert sorted(_located(cold)) == sorted(UNDECLARED_EXPECTED)
+    assert _check(tmp_path, cache) == cold
+
+    # Only use.py changes: Base's fields come from the cache.
+    (tmp_path / "use.py").write_text(UNDECLARED_USE + "Sub(2).weight = jnp.ones(2)\n")
+    warm = _check(tmp_path, cache)
+    fresh_cache = tmp_path / "fresh-cache"
+    _copy_cache(base_cache, fresh_cache)
+    assert warm == _check(tmp_path, fresh_cache)
+    assert sorted(_located(warm)) == sorted(
+        UNDECLARED_EXPECTED | {("use", 22, "eqx-frozen")}
+    )

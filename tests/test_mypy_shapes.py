@@ -320,6 +320,39 @@ def test_cold_and_warm_cache_agree(tmp_path: Path, cache: Path) -> None:
     assert warm == cold
 
 
+def test_module_stale_through_a_dependency_keeps_its_checks(
+    tmp_path: Path, cache: Path
+) -> None:
+    """A module whose own cache entry is valid but whose dependency changed is
+    re-parsed without mypy asking plugins for its dependencies: the return and
+    field-assignment checks must still run there."""
+    dep = _PRELUDE + "def helper() -> int:\n    return 1\n"
+    user = _PRELUDE + textwrap.dedent(
+        """
+        import shapedep
+        def wrong(x: Float[Array, "3"]) -> Float[Array, "4"]:
+            return x  # E: jaxtyping-shape
+        class Norm(eqx.Module):
+            gamma: Float[Array, "d"]
+            def __init__(self, d: int) -> None:
+                square: Float[Array, "d d"] = jnp.ones((d, d))
+                self.gamma = square  # E: jaxtyping-shape
+        """
+    )
+    (tmp_path / "shapedep.py").write_text(dep)
+    (tmp_path / "shapeuser.py").write_text(user)
+    files = [tmp_path / "shapedep.py", tmp_path / "shapeuser.py"]
+    cold = _errors(_run(files, cache), str(tmp_path / "shapeuser.py"))
+    # A new public name changes the dependency's interface: the user module
+    # is re-checked although its own cache entry is still valid.
+    (tmp_path / "shapedep.py").write_text(
+        dep + "def another() -> str:\n    return ''\n"
+    )
+    warm = _errors(_run(files, cache), str(tmp_path / "shapeuser.py"))
+    assert cold == _expected(user)
+    assert warm == cold
+
+
 def _unify_all(pairs: list[tuple[str, str]]) -> tuple[str | None, Memo]:
     memo = Memo()
     for expected, actual in pairs:

@@ -19,3 +19,13 @@ STATIC_ARRAY: Final = ErrorCode(
     "A Module field holding an array is marked static=True",
     "equinox",
 )
+UNDECLARED: Final = ErrorCode(
+    "eqx-undeclared",
+    "Assignment in __init__ to an attribute that is not a field of the Module",
+    "equinox",
+)
+ENUM_TYPE_ARGS: Final = ErrorCode(
+    "eqx-enum-type-args",
+    "An eqx.Enumeration written with type arguments (e.g. read as a type alias)",
+    "equinox",
+)

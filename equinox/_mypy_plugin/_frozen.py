@@ -2,7 +2,9 @@
 
 `self.x = ...` is allowed inside the `__init__` / `__post_init__` of a Module
 (also in a closure defined there); any other assignment to an attribute of a
-module instance is reported as `eqx-frozen`. Inside `__init__`, a field
+module instance is reported as `eqx-frozen` (`self.y = ...` in a method with
+`y` declared nowhere is reported by `_undeclared.py` instead, which also sees
+the assignment that mypy takes as declaring `y`). Inside `__init__`, a field
 declared with `eqx.field(converter=f)` accepts what `f` accepts: the converter
 runs on the assigned value once `__init__` returns.
 """
@@ -15,6 +17,7 @@ from ._codes import FROZEN
 from ._construct import Lookup, converter_input, field_converters
 from ._names import INIT_METHODS
 from ._semanal import is_module_info
+from ._undeclared import declaration, field_names
 
 
 def _enclosing_method(ctx: AttributeContext) -> tuple[FuncDef, TypeInfo] | None:
@@ -40,6 +43,12 @@ def _assigns_own_self(ctx: AttributeContext, method: FuncDef) -> bool:
     return target.expr.name == method.arguments[0].variable.name
 
 
+def _never_declared(info: TypeInfo, name: str) -> bool:
+    """`name` is only an attribute because a method assigns `self.<name>`."""
+    fields = field_names(info)
+    return fields is not None and name not in fields and declaration(info, name) is None
+
+
 def check_assignment(ctx: AttributeContext, name: str, lookup: Lookup) -> Type:
     if not ctx.is_lvalue:
         return ctx.default_attr_type
@@ -59,6 +68,15 @@ def check_assignment(ctx: AttributeContext, name: str, lookup: Lookup) -> Type:
     if in_init:
         spec = field_converters(owner.type).get(name)
         return ctx.default_attr_type if spec is None else converter_input(spec, lookup)
+    elif (
+        found is not None
+        and is_module_info(found[1])
+        and _assigns_own_self(ctx, found[0])
+        and _never_declared(owner.type, name)
+    ):
+        # `self.y = ...` in a method, with `y` declared nowhere: reported
+        # once per line by the semantic-analysis check (`_undeclared.py`).
+        pass
     else:
         ctx.api.fail(
             f'Cannot assign to field "{name}" of module "{owner.type.name}": modules '

@@ -14,7 +14,7 @@ from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any, TypeVar
 
-from mypy.nodes import MypyFile, SymbolTableNode, TypeInfo
+from mypy.nodes import MypyFile, PlaceholderNode, SymbolTableNode, TypeInfo
 from mypy.options import Options
 from mypy.plugin import (
     AnalyzeTypeContext,
@@ -31,6 +31,13 @@ from mypy.plugin import (
 from mypy.types import FunctionLike, Type
 
 from ._construct import module_call_signature
+from ._enumeration import (
+    analyze_enumeration_class,
+    analyze_enumeration_type,
+    enumeration_instance,
+    is_enumeration_info,
+    member_type,
+)
 from ._frozen import check_assignment
 from ._semanal import analyze_module_class, is_module_info
 
@@ -131,11 +138,14 @@ class EquinoxPlugin(Plugin):
         self._module_infos: dict[str, TypeInfo | None] = {}
         # class fullname -> is it a Module class, for attribute lookups.
         self._attribute_owners: dict[str, bool] = {}
+        # class fullname -> is it an Enumeration class, for member lookups.
+        self._enumeration_owners: dict[str, bool] = {}
 
     def set_modules(self, modules: dict[str, MypyFile]) -> None:
         super().set_modules(modules)
         self._module_infos.clear()
         self._attribute_owners.clear()
+        self._enumeration_owners.clear()
         if self._shapes is not None:
             self._shapes.set_modules(modules)
 
@@ -161,15 +171,53 @@ class EquinoxPlugin(Plugin):
 
     # -- our hooks -----------------------------------------------------------
 
+    def _is_enumeration(self, fullname: str) -> bool | None:
+        """Whether class `fullname` is an Enumeration; None when not known
+        yet (a class local to a function, or not analysed yet: a placeholder
+        during semantic analysis, which is never cached)."""
+        known = self._enumeration_owners.get(fullname)
+        if known is None:
+            sym = self._lookup(fullname)
+            node = sym.node if sym is not None else None
+            if node is None or isinstance(node, PlaceholderNode):
+                return None
+            if isinstance(node, TypeInfo) and not node.mro:
+                return None  # bases not analysed yet
+            known = isinstance(node, TypeInfo) and is_enumeration_info(node)
+            self._enumeration_owners[fullname] = known
+        return known
+
     def _base_class_hook(
         self, fullname: str
     ) -> Callable[[ClassDefContext], None] | None:
         if self._module_info(fullname) is None:
-            return None
+            if not self._is_enumeration(fullname):
+                return None
+
+            def enumeration_hook(ctx: ClassDefContext) -> None:
+                with _guard():
+                    analyze_enumeration_class(ctx)
+
+            return enumeration_hook
 
         def hook(ctx: ClassDefContext) -> None:
             with _guard():
                 analyze_module_class(ctx)
+
+        return hook
+
+    def _member_hook(
+        self, fullname: str, *, through_class: bool
+    ) -> Callable[[AttributeContext], Type] | None:
+        """Enumeration members read through a class or an instance."""
+        owner, _, name = fullname.rpartition(".")
+        if name.startswith("_") or self._is_enumeration(owner) is False:
+            return None
+
+        def hook(ctx: AttributeContext) -> Type:
+            with _guard():
+                return member_type(ctx, name, through_class=through_class)
+            return ctx.default_attr_type
 
         return hook
 
@@ -236,6 +284,10 @@ class EquinoxPlugin(Plugin):
         self, fullname: str
     ) -> Callable[[AttributeContext], Type] | None:
         mine = self._attribute_hook(fullname)
+        members = self._member_hook(fullname, through_class=False)
+        if mine is not None and members is not None:
+            mine = _chain_type_hooks(members, mine, "default_attr_type")
+        mine = _pick(mine, members)
         theirs = self._shapes.get_attribute_hook(fullname) if self._shapes else None
         if mine is not None and theirs is not None:
             return _chain_type_hooks(mine, theirs, "default_attr_type")
@@ -245,7 +297,18 @@ class EquinoxPlugin(Plugin):
         self, fullname: str
     ) -> Callable[[AnalyzeTypeContext], Type] | None:
         # Type analysis cannot be chained (the hook turns an unbound type into
-        # an analysed one); the plugin has none of its own.
+        # an analysed one): ours covers Enumeration classes only, theirs the
+        # array annotations.
+        sym = self._lookup(fullname) if self._is_enumeration(fullname) else None
+        if sym is not None and isinstance(sym.node, TypeInfo):
+            info = sym.node
+
+            def hook(ctx: AnalyzeTypeContext) -> Type:
+                with _guard():
+                    return analyze_enumeration_type(ctx, info)
+                return enumeration_instance(info, ctx)
+
+            return hook
         return self._shapes.get_type_analyze_hook(fullname) if self._shapes else None
 
     def get_function_hook(
@@ -266,7 +329,13 @@ class EquinoxPlugin(Plugin):
     def get_class_attribute_hook(
         self, fullname: str
     ) -> Callable[[AttributeContext], Type] | None:
-        return self._shapes.get_class_attribute_hook(fullname) if self._shapes else None
+        mine = self._member_hook(fullname, through_class=True)
+        theirs = (
+            self._shapes.get_class_attribute_hook(fullname) if self._shapes else None
+        )
+        if mine is not None and theirs is not None:
+            return _chain_type_hooks(mine, theirs, "default_attr_type")
+        return _pick(mine, theirs)
 
     def get_class_decorator_hook(
         self, fullname: str

@@ -8,7 +8,9 @@ incremental cache):
   `AbstractClassVar[T]` in this class body;
 - `converters`: `{field: {"ref": fullname}}` for `eqx.field(converter=f)`
   with `f` a named function or class, `{field: {}}` when `f` is anything else
-  (a lambda, a call...): its input type is then unknown (`Any`).
+  (a lambda, a call...): its input type is then unknown (`Any`);
+- `fields`: the fields this class body declares (annotated, not `ClassVar`,
+  `InitVar` or abstract), for `eqx-undeclared` in this class and subclasses.
 
 What it changes, so that mypy's dataclass transform matches the runtime:
 
@@ -50,6 +52,7 @@ from ._names import (
     METADATA_KEY,
     MODULE,
 )
+from ._undeclared import check_undeclared_assignments, is_own_field
 
 
 def is_module_info(info: TypeInfo) -> bool:
@@ -178,6 +181,7 @@ def analyze_module_class(ctx: ClassDefContext) -> None:
     abstract_vars: list[str] = []
     abstract_classvars: list[str] = []
     converters: dict[str, dict[str, Any]] = {}
+    fields: list[str] = []
     for stmt in _assignments(ctx.cls.defs):
         lvalue = stmt.lvalues[0]
         if not isinstance(lvalue, NameExpr):
@@ -196,6 +200,8 @@ def analyze_module_class(ctx: ClassDefContext) -> None:
                     # a class attribute too.
                     sym.node.is_property = True
             continue
+        if is_own_field(stmt, info):
+            fields.append(lvalue.name)
         spec = _converter_spec(stmt)
         if spec is not None:
             converters[lvalue.name] = spec
@@ -204,5 +210,7 @@ def analyze_module_class(ctx: ClassDefContext) -> None:
         "abstract_vars": abstract_vars,
         "abstract_classvars": abstract_classvars,
         "converters": converters,
+        "fields": fields,
     }
     _expose_inherited_init(info)
+    check_undeclared_assignments(ctx)

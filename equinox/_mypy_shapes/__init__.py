@@ -25,7 +25,12 @@ from ._analyze import analyze_annotated
 from ._calls import check_function_call, check_method_call
 from ._encoding import DTYPE_CODE as DTYPE_CODE
 from ._encoding import SHAPE_CODE as SHAPE_CODE
-from ._postpass import inject_sentinel, is_sentinel, run_sentinel
+from ._postpass import (
+    inject_sentinel,
+    inject_sentinel_late,
+    is_sentinel,
+    run_sentinel,
+)
 
 
 def _source_hash() -> str:
@@ -44,6 +49,11 @@ def _function_hook(ctx: FunctionContext) -> Type:
     if is_sentinel(ctx):
         return run_sentinel(ctx)
     return check_function_call(ctx)
+
+
+def _annotated_hook(ctx: AnalyzeTypeContext) -> Type:
+    inject_sentinel_late(ctx)
+    return analyze_annotated(ctx)
 
 
 def _after(
@@ -75,7 +85,7 @@ class ShapePlugin(Plugin):
     def get_type_analyze_hook(
         self, fullname: str
     ) -> Callable[[AnalyzeTypeContext], Type] | None:
-        return analyze_annotated if fullname in ANNOTATED_TYPE_NAMES else None
+        return _annotated_hook if fullname in ANNOTATED_TYPE_NAMES else None
 
     def get_function_hook(
         self, fullname: str

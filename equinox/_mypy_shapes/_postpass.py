@@ -43,7 +43,9 @@ from mypy.nodes import (
     WhileStmt,
     WithStmt,
 )
-from mypy.plugin import FunctionContext
+from mypy.plugin import AnalyzeTypeContext, FunctionContext
+from mypy.semanal import SemanticAnalyzer
+from mypy.typeanal import TypeAnalyser
 from mypy.types import (
     CallableType,
     Instance,
@@ -129,6 +131,33 @@ def inject_sentinel(file: MypyFile) -> None:
         node.set_line(line)
     file.defs.insert(at, func)
     _sentinels[id(call)] = call
+
+
+def _has_sentinel(file: MypyFile) -> bool:
+    # Injected last, or just before a final `raise SystemExit`.
+    return any(
+        isinstance(stmt, FuncDef) and stmt.name == _SENTINEL_NAME
+        for stmt in file.defs[-2:]
+    )
+
+
+def inject_sentinel_late(ctx: AnalyzeTypeContext) -> None:
+    """Inject the sentinel into the module whose top level is being analysed.
+
+    mypy asks plugins for a module's dependencies (where `inject_sentinel`
+    normally runs) only when it has no valid cache entry for the module. A
+    module whose entry is valid but which is re-checked because a dependency
+    changed is parsed again without that call, so it would lose these checks
+    on warm runs. Annotations at its top level (signatures, fields) are
+    analysed while mypy iterates over `file.defs`, so a function appended
+    then is analysed and checked like any other.
+    """
+    analyzer = ctx.api.api if isinstance(ctx.api, TypeAnalyser) else None
+    if not isinstance(analyzer, SemanticAnalyzer) or analyzer.is_func_scope():
+        return
+    file = analyzer.cur_mod_node
+    if not _has_sentinel(file):
+        inject_sentinel(file)
 
 
 def is_sentinel(ctx: FunctionContext) -> bool:

@@ -28,6 +28,9 @@ yes = jnp.array(True)
 r, b = Colour.red, Colour.blue
 s: Shape = Colour.where(yes, r, b)  # E: assignment; pyright: reportAssignmentType
 Colour.red.is_traced(1)  # E: call-arg; pyright: reportCallIssue
+Colour["red"]  # E: index; pyright: reportArgumentType
+Colour.red = Colour.blue  # E: misc; pyright: reportAttributeAccessIssue
+wrong: Colour[int]  # E: eqx-enum-type-args; pyright: reportGeneralTypeIssues
 eqx.error_if(jnp.zeros(3), yes, 3)  # E: arg-type; pyright: reportArgumentType
 eqx.branched_error_if(jnp.zeros(3), True, 0)  # E: call-arg; pyright: reportCallIssue
 n: int = eqx.error_if("t", True, "m")  # E: assignment; pyright: reportAssignmentType

@@ -35,6 +35,17 @@ def compare(a: Colour, b: Colour) -> None:
 
 assert_type(list(Colour), list[Colour])
 
+# Indexing the class with a member gives the member's message.
+assert_type(Colour[Colour.red], str)
+blue_message = Colour[Colour.blue]
+assert_type(blue_message, str)
+
+
+def describe(colour: Colour) -> str:
+    text = Colour[colour]
+    assert_type(text, str)
+    return text
+
 
 class Model(eqx.Module):
     weight: Float[Array, "3"]
