@@ -18,6 +18,10 @@ How a failing check reaches the user:
   `EquinoxRuntimeError`; `error_if` uses it for eager `vmap`/`grad`, and
   `filter_jit` uses it for compiled calls. Plain `jax.jit` cannot be
   intercepted, so there the user gets JAX's error with our message inside.
+- A compiled check fails where the compiled function is called, far from
+  the `error_if` line; so each check records its call site (the nearest frame
+  outside this package) while being traced, and the rebuilt error carries it
+  as a note.
 
 `EQX_ON_ERROR` (read each time a check is built) picks what failure does:
 `raise` (default), `breakpoint` (print the message, open `pdb` where the
@@ -27,10 +31,12 @@ failing values are visible, then raise) or `nan`
 
 import collections
 import functools
+import inspect
 import logging
 import os
 import threading
 from collections.abc import Callable, Sequence
+from types import FrameType
 from typing import Any, Final, Literal, TypeAlias, TypeVar, cast
 
 import jax
@@ -87,15 +93,40 @@ def _on_error() -> _OnError:
     )
 
 
-# Messages of the checks that failed in a host callback, newest last, so the
-# exact text can be recovered from JAX's error (which embeds it at the end).
-_recent_failures: Final[collections.deque[str]] = collections.deque(maxlen=32)
+# (message, call site) of the checks that failed in a host callback, newest
+# last, so the exact text can be recovered from JAX's error (which embeds the
+# message at the end).
+_recent_failures: Final[collections.deque[tuple[str, str]]] = collections.deque(
+    maxlen=32
+)
 _recent_lock: Final = threading.Lock()
+_PACKAGE_DIR: Final = os.path.dirname(os.path.abspath(__file__))
 
 
-def _remember(message: str) -> None:
+def _remember(message: str, where: str) -> None:
     with _recent_lock:
-        _recent_failures.append(message)
+        _recent_failures.append((message, where))
+
+
+def _call_site() -> str:
+    """`file:line in function` of the nearest caller outside this package:
+    where the user wrote the check (recorded while tracing, so that an error
+    raised later by compiled code can say where it came from)."""
+    frame: FrameType | None = inspect.currentframe()
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(
+        _PACKAGE_DIR + os.sep
+    ):
+        frame = frame.f_back
+    if frame is None:
+        return ""
+    return f"{frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_name}"
+
+
+def _runtime_error(message: str, where: str) -> EquinoxRuntimeError:
+    error = EquinoxRuntimeError(message)
+    if where:
+        error.add_note(f"(the failed check was made by error_if at {where})")
+    return error
 
 
 def equinox_error_from(error: BaseException) -> EquinoxRuntimeError | None:
@@ -107,10 +138,10 @@ def equinox_error_from(error: BaseException) -> EquinoxRuntimeError | None:
     if _MARKER not in text:
         return None
     with _recent_lock:
-        for message in reversed(_recent_failures):
+        for message, where in reversed(_recent_failures):
             if text.endswith(_MARKER + message):
-                _recent_failures.remove(message)
-                return EquinoxRuntimeError(message)
+                _recent_failures.remove((message, where))
+                return _runtime_error(message, where)
     # Not raised in this process (or forgotten): JAX's text is the callback's
     # formatted traceback, so the message follows the last marker line.
     start = text.rfind("\n" + _MARKER)
@@ -209,15 +240,20 @@ def _first_failure(msgs: tuple[str, ...], pred: Any, index: Any) -> str | None:
 
 
 def _host_check(
-    msgs: tuple[str, ...], debug: bool, pred: Any, index: Any, *leaves: Any
+    msgs: tuple[str, ...],
+    where: str,
+    debug: bool,
+    pred: Any,
+    index: Any,
+    *leaves: Any,
 ) -> Any:
     """Runs on the host; `pred` and `index` may carry batch dimensions."""
     message = _first_failure(msgs, pred, index)
     if message is not None:
         if debug:
             _open_debugger(message, leaves)
-        _remember(message)
-        raise EquinoxRuntimeError(message)
+        _remember(message, where)
+        raise _runtime_error(message, where)
     token = np.ones(np.shape(pred), dtype=np.float32)
     return (*(np.asarray(leaf) for leaf in leaves), token)
 
@@ -226,10 +262,10 @@ _Leaves: TypeAlias = tuple[Array, ...]
 
 
 def _failing_branch(
-    msgs: tuple[str, ...], mode: _OnError
+    msgs: tuple[str, ...], where: str, mode: _OnError
 ) -> Callable[[Array, Array, _Leaves], tuple[_Leaves, Array]]:
     def branch(pred: Array, index: Array, leaves: _Leaves) -> tuple[_Leaves, Array]:
-        host_check = functools.partial(_host_check, msgs, mode == "breakpoint")
+        host_check = functools.partial(_host_check, msgs, where, mode == "breakpoint")
         if not leaves:
             # Nothing can depend on the check: make it an effect instead.
             jax.debug.callback(host_check, pred, index)
@@ -289,12 +325,18 @@ def _batched_check(check: Any) -> Callable[..., Any]:
 
 
 @functools.lru_cache(maxsize=512)
-def _check_for(msgs: tuple[str, ...], mode: _OnError) -> _Check:
-    """One function per (messages, mode): JAX caches traces per function."""
+def _check_for(msgs: tuple[str, ...], where: str, mode: _OnError) -> _Check:
+    """One function per (messages, call site, mode): JAX caches traces per
+    function."""
 
     def check(pred: Array, index: Array, leaves: _Leaves) -> tuple[_Leaves, Array]:
         out = lax.cond(  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]  # jax leaves it partially untyped
-            pred, _failing_branch(msgs, mode), _passing_branch, pred, index, leaves
+            pred,
+            _failing_branch(msgs, where, mode),
+            _passing_branch,
+            pred,
+            index,
+            leaves,
         )
         return cast("tuple[_Leaves, Array]", out)
 
@@ -304,14 +346,21 @@ def _check_for(msgs: tuple[str, ...], mode: _OnError) -> _Check:
 
 
 def _checked_impl(
-    msgs: tuple[str, ...], mode: _OnError, pred: Array, index: Array, leaves: _Leaves
+    msgs: tuple[str, ...],
+    where: str,
+    mode: _OnError,
+    pred: Array,
+    index: Array,
+    leaves: _Leaves,
 ) -> tuple[_Leaves, Array]:
     """The identity on `leaves`, plus a token equal to 1 that only exists
     once the check has passed."""
-    return _check_for(msgs, mode)(pred, index, leaves)
+    return _check_for(msgs, where, mode)(pred, index, leaves)
 
 
-_checked = jax.custom_jvp[tuple[_Leaves, Array]](_checked_impl, nondiff_argnums=(0, 1))
+_checked = jax.custom_jvp[tuple[_Leaves, Array]](
+    _checked_impl, nondiff_argnums=(0, 1, 2)
+)
 
 
 def _scale_tangent(tangent: Any, token: Array) -> Any:
@@ -323,6 +372,7 @@ def _scale_tangent(tangent: Any, token: Array) -> Any:
 @_checked.defjvp
 def _checked_jvp(
     msgs: tuple[str, ...],
+    where: str,
     mode: _OnError,
     primals: tuple[Array, Array, _Leaves],
     tangents: tuple[Any, Any, _Leaves],
@@ -330,7 +380,7 @@ def _checked_jvp(
     # Multiplying by the token (== 1) makes the derivative depend on the
     # check, so `jit(grad(f))` cannot drop it as dead code.
     pred, index, leaves = primals
-    out, token = _checked(msgs, mode, pred, index, leaves)
+    out, token = _checked(msgs, where, mode, pred, index, leaves)
     scaled = tuple(_scale_tangent(t, token) for t in tangents[2])
     return (out, token), (scaled, jnp.zeros_like(token))
 
@@ -338,6 +388,7 @@ def _checked_jvp(
 def _check_traced(
     x: _T, pred: Array, index: Array, msgs: tuple[str, ...], mode: _OnError
 ) -> _T:
+    where = _call_site()
     if mode == "nan":
         return _fill_nan(x, pred)
     flat, treedef = jtu.tree_flatten(x)
@@ -346,7 +397,7 @@ def _check_traced(
     try:
         # Only raises here when running eagerly (e.g. under `jax.vmap` or
         # `jax.grad` outside `jit`): then the callback runs right away.
-        checked, _ = _checked(msgs, mode, pred, index, leaves)
+        checked, _ = _checked(msgs, where, mode, pred, index, leaves)
     except Exception as error:
         ours = equinox_error_from(error)
         if ours is None:

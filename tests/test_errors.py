@@ -171,6 +171,23 @@ def test_under_filter_jit() -> None:
         assert files == {__file__, eqx.filter_jit.__code__.co_filename}
 
 
+def test_compiled_failure_names_the_checks_line() -> None:
+    # Compiled code fails at the call of the jitted function; a note on the
+    # error says where the check itself was written.
+    line = _positive_check.__code__.co_firstlineno + 1
+    where = f"{__file__}:{line} in _positive_check"
+    f = eqx.filter_jit(_positive_check)
+    jit_error = _raised_by(lambda: f(jnp.array([1.0])))
+    vmap_error = _raised_by(lambda: jax.vmap(_positive_check)(jnp.array([1.0])))
+    for error in (jit_error, vmap_error):
+        assert type(error) is eqx.EquinoxRuntimeError
+        assert str(error) == "found a positive value"
+        # (JAX may add a note of its own about hidden frames.)
+        assert f"(the failed check was made by error_if at {where})" in (
+            error.__notes__
+        )
+
+
 def test_no_callback_log_noise(caplog: pytest.LogCaptureFixture) -> None:
     f = jax.jit(_positive_check)
     with caplog.at_level(logging.ERROR):
