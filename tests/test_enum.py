@@ -141,7 +141,7 @@ def test_bad_definitions() -> None:
     with pytest.raises(TypeError, match="'where' is a method"):
 
         class Clash(eqx.Enumeration):
-            where = "somewhere"
+            where = "somewhere"  # type: ignore[assignment]  # testing the error
 
 
 def test_works_with_error_if() -> None:

@@ -34,6 +34,7 @@ A member is what the run-time metaclass collects (`_is_member_definition` in
 
 from typing import Final, cast
 
+from mypy.errorcodes import ASSIGNMENT
 from mypy.nodes import (
     AssignmentStmt,
     Block,
@@ -63,6 +64,8 @@ from mypy.typevars import fill_typevars_with_any
 from ._codes import ENUM_TYPE_ARGS
 
 ENUMERATION: Final = "equinox._enum.Enumeration"
+# The methods of every enumeration (`_RESERVED` in `equinox/_enum.py`).
+RESERVED_NAMES: Final = frozenset({"where", "promote", "is_traced"})
 # `TypeInfo.metadata[ENUM_METADATA_KEY]["members"]`: the member names a class
 # body defines (not the inherited ones), in order.
 ENUM_METADATA_KEY: Final = "equinox-enumeration"
@@ -127,6 +130,27 @@ def analyze_enumeration_class(ctx: ClassDefContext) -> None:
         return
     info.metadata[ENUM_METADATA_KEY] = {"members": _defined_members(info, ctx.cls.defs)}
     info.is_enum = False
+    _report_reserved_members(ctx)
+
+
+def _report_reserved_members(ctx: ClassDefContext) -> None:
+    """A member named after a method of every enumeration is a TypeError at
+    run time. mypy's enum rules let a member shadow a method, and with
+    `is_enum` off the member looks like any class attribute: say it here
+    (mypy drops the repeats when the hook runs again)."""
+    for stmt in _body_assignments(ctx.cls.defs):
+        for lvalue in stmt.lvalues:
+            if not isinstance(lvalue, NameExpr) or lvalue.name not in RESERVED_NAMES:
+                continue
+            sym = ctx.cls.info.names.get(lvalue.name)
+            var = sym.node if sym is not None and isinstance(sym.node, Var) else None
+            if _is_str(stmt.rvalue, var):
+                ctx.api.fail(
+                    f'"{lvalue.name}" is a method of every Enumeration and cannot '
+                    "be a member name",
+                    lvalue,
+                    code=ASSIGNMENT,
+                )
 
 
 def _own_members(info: TypeInfo) -> list[str]:

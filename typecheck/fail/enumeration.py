@@ -16,6 +16,10 @@ class Shape(eqx.Enumeration):
     square = "Square"
 
 
+class Clash(eqx.Enumeration):
+    where = "somewhere"  # E: assignment; pyright: reportAssignmentType
+
+
 def paint(colour: Colour) -> None:
     del colour
 
