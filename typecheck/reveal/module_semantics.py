@@ -84,3 +84,18 @@ def loss(model: Net, y: Array) -> Array:
 
 assert_type(eqx.filter_grad(loss)(net, x), Net)
 assert_type(eqx.filter_value_and_grad(loss)(net, x), tuple[Array, Net])
+
+
+class AbstractActivation(eqx.Module):
+    name: eqx.AbstractClassVar[str]
+
+    def describe(self) -> str:
+        return f"activation {self.name}"
+
+
+# (How a subclass provides `name` is where pyright differs: see
+# typecheck/fail/abstract_errors.py and the README's "pyright parity".)
+def activation_name(activation: AbstractActivation) -> str:
+    assert_type(activation.name, str)
+    assert_type(type(activation).name, str)
+    return activation.describe()

@@ -94,3 +94,32 @@ assert_type(
     ),
     MLP,
 )
+
+# Leaf predicates are plain `bool` functions, usable as filter specs.
+assert_type(eqx.is_array(linear.weight), bool)
+assert_type(eqx.is_array_like(1.0), bool)
+assert_type(eqx.is_inexact_array(linear.weight), bool)
+assert_type(eqx.is_inexact_array_like(3j), bool)
+
+# tree_equal: a Python bool outside JIT, a traced boolean array inside, so
+# statically the union of both.
+assert_type(eqx.tree_equal(model, model), bool | Array)
+assert_type(
+    eqx.tree_equal(linear, linear, typematch=True, rtol=1e-5, atol=0.0), bool | Array
+)
+
+# Structure tools.
+children, node = eqx.tree_flatten_one_level(model)
+assert_type(children, list[Any])
+assert_type(node, jax.tree_util.PyTreeDef)
+assert_type(eqx.tree_check(model), None)
+assert_type(eqx.tree_pformat(model, width=60, short_arrays=False), str)
+assert_type(eqx.tree_pprint(model, indent=4), None)
+
+
+def frozen_error_is_an_attribute_error(error: eqx.ModuleFrozenError) -> AttributeError:
+    return error
+
+
+def check_error_is_a_type_error(error: eqx.TypeCheckError) -> TypeError:
+    return error
