@@ -119,26 +119,35 @@ def _copy_cache(base: Path, target: Path) -> None:
     shutil.copytree(base, target, ignore=shutil.ignore_patterns("models.*", "use.*"))
 
 
+def _cold_then_warm(
+    project: Path, base: Path, models: str, use: str, more_use: str
+) -> tuple[list[str], list[str]]:
+    """The errors of a cold run over `models.py` + `use.py`, and of a warm run
+    after appending `more_use` to `use.py` only (so `models` is read back from
+    the cache). Checks on the way that an unchanged rerun replays the cold
+    errors and that the warm run equals a cold run of the edited files."""
+    (project / "models.py").write_text(models)
+    (project / "use.py").write_text(use)
+    cache = project / "cache"
+    _copy_cache(base, cache)
+    cold = _check(project, cache)
+    # Everything fresh: errors are replayed from the cache.
+    assert _check(project, cache) == cold
+
+    (project / "use.py").write_text(use + more_use)
+    warm = _check(project, cache)
+    fresh_cache = project / "fresh-cache"
+    _copy_cache(base, fresh_cache)
+    assert warm == _check(project, fresh_cache)
+    return cold, warm
+
+
 def test_warm_cache_gives_cold_diagnostics(
     tmp_path: Path, base_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "models.py").write_text(MODELS)
-    (tmp_path / "use.py").write_text(USE)
-    cache = tmp_path / "cache"
-    _copy_cache(base_cache, cache)
-
-    cold = _check(tmp_path, cache)
+    cold, warm = _cold_then_warm(tmp_path, base_cache, MODELS, USE, "Sized(1, None)\n")
     assert _pairs(cold) == EXPECTED
-    # Everything fresh: errors are replayed from the cache.
-    assert _check(tmp_path, cache) == cold
-
-    # Only use.py changes: models comes from the cache.
-    (tmp_path / "use.py").write_text(USE + "Sized(1, None)\n")
-    warm = _check(tmp_path, cache)
-    fresh_cache = tmp_path / "fresh-cache"
-    _copy_cache(base_cache, fresh_cache)
-    assert warm == _check(tmp_path, fresh_cache)
     assert _pairs(warm) == EXPECTED | {(13, "eqx-abstract"), (13, "arg-type")}
 
 
@@ -216,22 +225,74 @@ def test_undeclared_attributes_warm_cache_gives_cold_diagnostics(
     tmp_path: Path, base_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "models.py").write_text(UNDECLARED_MODELS)
-    (tmp_path / "use.py").write_text(UNDECLARED_USE)
-    cache = tmp_path / "cache"
-    _copy_cache(base_cache, cache)
-
-    cold = _check(tmp_path, cache)
+    # The warm run reads Base's fields from the cache.
+    cold, warm = _cold_then_warm(
+        tmp_path,
+        base_cache,
+        UNDECLARED_MODELS,
+        UNDECLARED_USE,
+        "Sub(2).weight = jnp.ones(2)\n",
+    )
     # One error per offending line, none elsewhere.
     assert sorted(_located(cold)) == sorted(UNDECLARED_EXPECTED)
-    assert _check(tmp_path, cache) == cold
-
-    # Only use.py changes: Base's fields come from the cache.
-    (tmp_path / "use.py").write_text(UNDECLARED_USE + "Sub(2).weight = jnp.ones(2)\n")
-    warm = _check(tmp_path, cache)
-    fresh_cache = tmp_path / "fresh-cache"
-    _copy_cache(base_cache, fresh_cache)
-    assert warm == _check(tmp_path, fresh_cache)
     assert sorted(_located(warm)) == sorted(
         UNDECLARED_EXPECTED | {("use", 22, "eqx-frozen")}
     )
+
+
+# `eqx.Enumeration`: the plugin turns off mypy's enum flag for user
+# enumerations and records their members in the class metadata; both must be
+# read back from the cache when the enumerations' module is fresh.
+ENUM_MODELS = """\
+import equinox as eqx
+
+
+class Colour(eqx.Enumeration):
+    red = "Red colour"
+    blue = "Blue colour"
+
+
+class MoreColour(Colour):
+    green = "Green colour"
+
+
+DEFAULT_MESSAGE = Colour[Colour.red]
+"""
+
+ENUM_USE = """\
+from typing import assert_type
+
+from models import DEFAULT_MESSAGE, Colour, MoreColour
+
+
+def describe(colour: MoreColour) -> str:
+    text = MoreColour[colour]
+    return text
+
+
+assert_type(DEFAULT_MESSAGE, str)
+assert_type(Colour[Colour.blue], str)
+assert_type(MoreColour.red, MoreColour)
+assert_type(MoreColour.promote(Colour.red), MoreColour)
+describe(Colour.red)
+Colour.purple
+Colour.red = Colour.blue
+"""
+
+ENUM_EXPECTED = {(15, "arg-type"), (16, "attr-defined"), (17, "misc")}
+
+
+def test_enumerations_from_the_cache_give_cold_diagnostics(
+    tmp_path: Path, base_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    # The warm run reads the enumerations from the cache.
+    cold, warm = _cold_then_warm(
+        tmp_path,
+        base_cache,
+        ENUM_MODELS,
+        ENUM_USE,
+        "assert_type(MoreColour.green, MoreColour)\nMoreColour[0]\n",
+    )
+    assert _pairs(cold) == ENUM_EXPECTED
+    assert _pairs(warm) == ENUM_EXPECTED | {(19, "index")}
