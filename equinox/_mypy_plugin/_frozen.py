@@ -59,29 +59,23 @@ def check_assignment(ctx: AttributeContext, name: str, lookup: Lookup) -> Type:
     if sym is None or not isinstance(sym.node, Var) or sym.node.is_classvar:
         return ctx.default_attr_type  # mypy reports class variables itself
     found = _enclosing_method(ctx)
-    in_init = (
+    # `self.<name> = ...` inside a method of a Module.
+    on_own_self = (
         found is not None
-        and found[0].name in INIT_METHODS
         and is_module_info(found[1])
         and _assigns_own_self(ctx, found[0])
     )
-    if in_init:
+    if on_own_self and found is not None and found[0].name in INIT_METHODS:
         spec = field_converters(owner.type).get(name)
         return ctx.default_attr_type if spec is None else converter_input(spec, lookup)
-    elif (
-        found is not None
-        and is_module_info(found[1])
-        and _assigns_own_self(ctx, found[0])
-        and _never_declared(owner.type, name)
-    ):
-        # `self.y = ...` in a method, with `y` declared nowhere: reported
-        # once per line by the semantic-analysis check (`_undeclared.py`).
-        pass
-    else:
-        ctx.api.fail(
-            f'Cannot assign to field "{name}" of module "{owner.type.name}": modules '
-            "are frozen after __init__; use eqx.tree_at to build an updated copy",
-            ctx.context,
-            code=FROZEN,
-        )
+    if on_own_self and _never_declared(owner.type, name):
+        # `y` declared nowhere: reported once per line by the
+        # semantic-analysis check (`_undeclared.py`).
+        return ctx.default_attr_type
+    ctx.api.fail(
+        f'Cannot assign to field "{name}" of module "{owner.type.name}": modules '
+        "are frozen after __init__; use eqx.tree_at to build an updated copy",
+        ctx.context,
+        code=FROZEN,
+    )
     return ctx.default_attr_type
