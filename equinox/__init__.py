@@ -8,7 +8,7 @@ package, does not pull in JAX. Static tools read the `TYPE_CHECKING` imports;
 
 from typing import TYPE_CHECKING
 
-__version__ = "0.13.0.dev0"
+__version__ = "0.13.9"
 
 if TYPE_CHECKING:
     from . import debug as debug
