@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from ._partial import module_update_wrapper as module_update_wrapper
     from ._pretty import tree_pformat as tree_pformat
     from ._pretty import tree_pprint as tree_pprint
-    from ._runtime_check_errors import TypeCheckError as TypeCheckError
+    from ._runtime_check._errors import TypeCheckError as TypeCheckError
     from ._serialisation import (
         default_deserialise_filter_spec as default_deserialise_filter_spec,
     )
@@ -112,7 +112,7 @@ else:
         "module_update_wrapper": "._partial",
         "tree_pformat": "._pretty",
         "tree_pprint": "._pretty",
-        "TypeCheckError": "._runtime_check_errors",
+        "TypeCheckError": "._runtime_check._errors",
         "default_deserialise_filter_spec": "._serialisation",
         "default_serialise_filter_spec": "._serialisation",
         "tree_deserialise_leaves": "._serialisation",

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jaxtyping import Array, Bool, Float, Int, Shaped
 
-from equinox._runtime_check_arrays import fast_array_check
-from equinox._runtime_check_memo import current_bindings, pop_memo, push_memo
+from equinox._runtime_check._arrays import fast_array_check
+from equinox._runtime_check._memo import current_bindings, pop_memo, push_memo
 
 _FAMILIES = {"Float": Float, "Int": Int, "Bool": Bool, "Shaped": Shaped}
 _DTYPES = [jnp.float32, jnp.int32, jnp.bool_, jnp.bfloat16, jnp.uint8]

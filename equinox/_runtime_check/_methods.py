@@ -18,16 +18,16 @@ from typing import Any, Final
 
 from jaxtyping import AnnotationError
 
-from ._runtime_check_errors import type_check_error
-from ._runtime_check_fields import field_plan
-from ._runtime_check_hints import (
+from ._errors import type_check_error
+from ._fields import field_plan
+from ._hints import (
     HintCheck,
     Unresolved,
     compile_hint,
     mentions_jaxtyping,
     resolve,
 )
-from ._runtime_check_memo import pop_memo, push_memo
+from ._memo import pop_memo, push_memo
 
 _Item = tuple[str, HintCheck, object]
 # A field to bind: (label, check, field name).

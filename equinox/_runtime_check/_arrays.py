@@ -18,7 +18,7 @@ from typing import Final, cast
 import jax
 import jax.core
 
-from ._runtime_check_memo import current_single_memo
+from ._memo import current_single_memo
 
 # Exact types of concrete (non-traced) JAX arrays, learned from values.
 _concrete_array_types: Final[set[type]] = set()

@@ -7,8 +7,8 @@ from typing import Final
 import jax
 import jaxtyping
 
-from ._runtime_check_hints import HintCheck, format_hint
-from ._runtime_check_memo import explain_failure
+from ._hints import HintCheck, format_hint
+from ._explain import explain_failure
 
 
 class TypeCheckError(jaxtyping.TypeCheckError):

@@ -11,14 +11,25 @@ Two hooks, both called by the Module metaclass when a class is created:
 Control: the class keyword `typecheck=False` (stored as `__eqx_typecheck__`,
 inherited) turns checking off for a class and its subclasses; the environment
 variable `EQX_TYPECHECK=0`, read once at import, turns it off everywhere.
+
+Modules of this package import one way only, each from those above it:
+
+    _memo       jaxtyping's dimension memo (the only use of its internals)
+    _arrays     fast checks for the commonest jaxtyping array types
+    _hints      an annotation compiled to a `HintCheck`
+    _explain    why a value failed, replaying the checks that passed
+    _errors     `TypeCheckError` and the text of its messages
+    _fields     checking the fields of a new instance
+    _methods    checking the arguments and return value of a method call
+    (this file) the hooks the Module metaclass calls
 """
 
 import os
 from collections.abc import Callable, MutableMapping
 from typing import Any, Final
 
-from ._runtime_check_fields import make_field_checker
-from ._runtime_check_methods import checked_method
+from ._fields import make_field_checker
+from ._methods import checked_method
 
 _OFF: Final = frozenset({"0", "false", "off", "no"})
 _ON: Final = frozenset({"", "1", "true", "on", "yes"})

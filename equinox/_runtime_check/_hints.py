@@ -25,7 +25,7 @@ from beartype.door import die_if_unbearable, is_bearable
 from beartype.roar import BeartypeException
 from jaxtyping import AbstractArray
 
-from ._runtime_check_arrays import fast_array_check
+from ._arrays import fast_array_check
 
 ClassInfo: TypeAlias = type | tuple[type, ...]
 

@@ -15,8 +15,8 @@ from typing import Any, Final, cast
 
 from jaxtyping import AnnotationError
 
-from ._runtime_check_errors import type_check_error
-from ._runtime_check_hints import (
+from ._errors import type_check_error
+from ._hints import (
     NEVER_SEEN,
     ClassInfo,
     HintCheck,
@@ -25,7 +25,7 @@ from ._runtime_check_hints import (
     remember_type,
     resolve,
 )
-from ._runtime_check_memo import pop_memo, push_memo
+from ._memo import pop_memo, push_memo
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
