@@ -1,0 +1,49 @@
+"""MkDocs hook: expands `<!-- api: PACKAGE -->` into one mkdocstrings entry
+per public name of PACKAGE, so a new export shows up in the reference without
+editing the page. A package that cannot be imported yields a note instead of
+a failed build."""
+
+import importlib
+import re
+import types
+from typing import Any
+
+_MARKER = re.compile(r"^<!-- api: ([\w.]+) -->$", re.MULTILINE)
+
+
+def public_names(package: str) -> list[str] | None:
+    """The public names of `package` (its `__all__`, else its non-underscore
+    attributes), submodules excluded; None when it cannot be imported."""
+    try:
+        module = importlib.import_module(package)
+    except ImportError:
+        return None
+    names = getattr(module, "__all__", None)
+    if names is None:
+        # Without `__all__`: what the package defines or re-exports from
+        # itself (not helpers it imported, such as `TYPE_CHECKING`).
+        root = package.split(".")[0]
+        names = [
+            n
+            for n in dir(module)
+            if not n.startswith("_")
+            and str(getattr(getattr(module, n), "__module__", "")).startswith(root)
+        ]
+    return sorted(
+        n for n in names if not isinstance(getattr(module, n), types.ModuleType)
+    )
+
+
+def _expand(match: re.Match[str]) -> str:
+    package = match.group(1)
+    names = public_names(package)
+    if names is None:
+        return (
+            f'!!! note "`{package}` is not available"\n'
+            f"    `{package}` could not be imported when this site was built.\n"
+        )
+    return "\n".join(f"::: {package}.{name}\n" for name in names)
+
+
+def on_page_markdown(markdown: str, **kwargs: Any) -> str:
+    return _MARKER.sub(_expand, markdown)
