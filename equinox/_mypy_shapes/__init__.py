@@ -1,7 +1,7 @@
 """Static dtype and shape checking of jaxtyping annotations, as a mypy plugin.
 
 `ShapePlugin` is meant to be chained into equinox's mypy plugin (`equinox.mypy`),
-which forwards each hook here. Error codes: `jaxtyping-dtype`, `jaxtyping-shape`.
+which forwards each hook here. Error codes: `jaxtyping-dtype`, `jaxtyping-shape`, `jaxtyping-names`.
 """
 
 import hashlib
@@ -13,6 +13,7 @@ from mypy.nodes import MypyFile
 from mypy.options import Options
 from mypy.plugin import (
     AnalyzeTypeContext,
+    AttributeContext,
     FunctionContext,
     MethodContext,
     Plugin,
@@ -24,7 +25,9 @@ from mypy.types import ANNOTATED_TYPE_NAMES, Type
 from ._analyze import analyze_annotated
 from ._calls import check_function_call, check_method_call
 from ._encoding import DTYPE_CODE as DTYPE_CODE
+from ._encoding import NAMES_CODE as NAMES_CODE
 from ._encoding import SHAPE_CODE as SHAPE_CODE
+from ._infer import infer_attribute, infer_function, infer_method
 from ._postpass import (
     inject_sentinel,
     inject_sentinel_late,
@@ -42,13 +45,24 @@ def _source_hash() -> str:
 
 
 _SOURCE_HASH = _source_hash()
+_TRANSPOSES = frozenset({"jax._src.basearray.Array.T", "jax._src.basearray.Array.mT"})
 _Ctx = TypeVar("_Ctx", FunctionContext, MethodContext)
 
 
-def _function_hook(ctx: FunctionContext) -> Type:
-    if is_sentinel(ctx):
-        return run_sentinel(ctx)
-    return check_function_call(ctx)
+def _function_hook(fullname: str) -> Callable[[FunctionContext], Type]:
+    def hook(ctx: FunctionContext) -> Type:
+        if is_sentinel(ctx):
+            return run_sentinel(ctx)
+        return infer_function(fullname, ctx, check_function_call(ctx))
+
+    return hook
+
+
+def _method_hook(fullname: str) -> Callable[[MethodContext], Type]:
+    def hook(ctx: MethodContext) -> Type:
+        return infer_method(fullname, ctx, check_method_call(ctx))
+
+    return hook
 
 
 def _annotated_hook(ctx: AnalyzeTypeContext) -> Type:
@@ -90,10 +104,18 @@ class ShapePlugin(Plugin):
     def get_function_hook(
         self, fullname: str
     ) -> Callable[[FunctionContext], Type] | None:
-        return _after(self._builtin.get_function_hook(fullname), _function_hook)
+        builtin = self._builtin.get_function_hook(fullname)
+        return _after(builtin, _function_hook(fullname))
 
     def get_method_hook(self, fullname: str) -> Callable[[MethodContext], Type] | None:
-        return _after(self._builtin.get_method_hook(fullname), check_method_call)
+        return _after(self._builtin.get_method_hook(fullname), _method_hook(fullname))
+
+    def get_attribute_hook(
+        self, fullname: str
+    ) -> Callable[[AttributeContext], Type] | None:
+        if fullname in _TRANSPOSES:
+            return infer_attribute
+        return None
 
     def report_config_data(self, ctx: ReportConfigContext) -> str:
         """Cached results depend on this plugin's code: invalidate on change."""

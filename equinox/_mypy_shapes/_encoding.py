@@ -28,6 +28,12 @@ DTYPE_CODE = ErrorCode(
     "jaxtyping-dtype", "Check jaxtyping array dtypes statically", "jaxtyping"
 )
 
+NAMES_CODE = ErrorCode(
+    "jaxtyping-names",
+    "Two different dimension names of one signature or Module used as one size",
+    "jaxtyping",
+)
+
 _KEY = "__jaxtyping_spec__"
 _SEP = ":"
 
