@@ -27,6 +27,7 @@ What each checker makes of that disguise:
 """
 
 import enum
+import warnings
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Self, TypeVar, cast
 
@@ -96,10 +97,18 @@ class _EnumerationMeta(_ModuleMeta):
                     "enumeration and cannot be a member name."
                 )
             if attr in names:
-                raise TypeError(
-                    f"Enumeration {name} redefines the member '{attr}' that it "
-                    "inherits; a subclass may only add new members."
-                )
+                # Redefining an inherited member keeps its position (so its
+                # value); a different message replaces the old, with a warning.
+                index = names.index(attr)
+                if messages[index] != message:
+                    warnings.warn(
+                        f"Enumeration has duplicate incompatible values for {attr}. "
+                        f"Using the latest, which is '{message}'.",
+                        UserWarning,
+                        stacklevel=2,
+                    )
+                messages[index] = message
+                continue
             names.append(attr)
             messages.append(message)
         cls.__eqx_names__ = tuple(names)
