@@ -5,6 +5,7 @@ which forwards each hook here. Error codes: `jaxtyping-dtype`, `jaxtyping-shape`
 """
 
 import hashlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -49,20 +50,37 @@ _TRANSPOSES = frozenset({"jax._src.basearray.Array.T", "jax._src.basearray.Array
 _Ctx = TypeVar("_Ctx", FunctionContext, MethodContext)
 
 
+def _guarded(result: Type, infer: Callable[[Type], Type]) -> Type:
+    """Inference is best effort: a bug in it must never stop mypy (the result
+    then stays as checked). EQX_MYPY_PLUGIN_DEBUG=1 re-raises."""
+    try:
+        return infer(result)
+    except Exception:
+        if os.environ.get("EQX_MYPY_PLUGIN_DEBUG"):
+            raise
+        return result
+
+
 def _function_hook(fullname: str) -> Callable[[FunctionContext], Type]:
     def hook(ctx: FunctionContext) -> Type:
         if is_sentinel(ctx):
             return run_sentinel(ctx)
-        return infer_function(fullname, ctx, check_function_call(ctx))
+        checked = check_function_call(ctx)
+        return _guarded(checked, lambda r: infer_function(fullname, ctx, r))
 
     return hook
 
 
 def _method_hook(fullname: str) -> Callable[[MethodContext], Type]:
     def hook(ctx: MethodContext) -> Type:
-        return infer_method(fullname, ctx, check_method_call(ctx))
+        checked = check_method_call(ctx)
+        return _guarded(checked, lambda r: infer_method(fullname, ctx, r))
 
     return hook
+
+
+def _attribute_hook(ctx: AttributeContext) -> Type:
+    return _guarded(ctx.default_attr_type, lambda r: infer_attribute(ctx))
 
 
 def _annotated_hook(ctx: AnalyzeTypeContext) -> Type:
@@ -114,7 +132,7 @@ class ShapePlugin(Plugin):
         self, fullname: str
     ) -> Callable[[AttributeContext], Type] | None:
         if fullname in _TRANSPOSES:
-            return infer_attribute
+            return _attribute_hook
         return None
 
     def report_config_data(self, ctx: ReportConfigContext) -> str:

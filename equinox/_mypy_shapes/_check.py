@@ -11,8 +11,8 @@ from mypy.plugin import CheckerPluginInterface
 from mypy.types import NoneType, Type, UnionType, get_proper_type
 
 from ._dtypes import can_be
-from ._encoding import DTYPE_CODE, SHAPE_CODE, ArraySpec, spec_of
-from ._unify import Memo, unify
+from ._encoding import DTYPE_CODE, NAMES_CODE, SHAPE_CODE, ArraySpec, spec_of
+from ._unify import Memo, Reason, unify
 
 
 def expected_specs(typ: Type) -> list[ArraySpec] | None:
@@ -44,6 +44,7 @@ def check_value(
     what: str,
     who: str,
     context: Context,
+    distinct: frozenset[str] = frozenset(),
 ) -> bool:
     """Report (and return False) if `actual` cannot satisfy any of `expected`.
 
@@ -64,11 +65,11 @@ def check_value(
     if actual.shape is None or any(e.shape is None for e in dtype_ok):
         return True
     fits: list[Memo] = []
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     for alternative in dtype_ok:
         assert alternative.shape is not None
         trial = memo.copy()
-        reason = unify(alternative.shape, actual.shape, trial, who)
+        reason = unify(alternative.shape, actual.shape, trial, who, distinct)
         if reason is None:
             fits.append(trial)
         else:
@@ -86,6 +87,6 @@ def check_value(
         f'{what} has shape "{actual.shape_text()}", expected {shapes}:'
         f" {'; '.join(reasons)}",
         context,
-        code=SHAPE_CODE,
+        code=NAMES_CODE if all(r.names for r in reasons) else SHAPE_CODE,
     )
     return False

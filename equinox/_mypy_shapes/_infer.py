@@ -14,8 +14,10 @@ from mypy.nodes import (
     CallExpr,
     Context,
     Expression,
+    IndexExpr,
     ListExpr,
     MemberExpr,
+    OpExpr,
     StrExpr,
     TupleExpr,
 )
@@ -42,6 +44,7 @@ from ._operands import (
     shape_literal,
 )
 from ._promote import inexact, summed
+from ._rebinding import untrusted
 from ._scope import distinct_names
 from ._terms import Shape, spec_from
 
@@ -471,7 +474,7 @@ def infer_method(fullname: str, ctx: MethodContext, result: Type) -> Type:
                 "jax.numpy." + call.callee.name, ctx_as_function(ctx), result
             )
         return result
-    if owner != _ARRAY:
+    if owner != _ARRAY or _stale_receiver(api, ctx.context):
         return result
     self_op = operand_of_type(ctx.type)
     if self_op is None:
@@ -483,6 +486,17 @@ def infer_method(fullname: str, ctx: MethodContext, result: Type) -> Type:
         _report(api, _method_label(name), e, ctx.context)
         return result
     return _with(result, found, api)
+
+
+def _stale_receiver(api: TypeChecker, context: Context) -> bool:
+    """Whether an operand of this operator/method call has a stale shape."""
+    if isinstance(context, OpExpr):
+        return untrusted(api, context.left) or untrusted(api, context.right)
+    if isinstance(context, IndexExpr):
+        return untrusted(api, context.base)
+    if isinstance(context, CallExpr) and isinstance(context.callee, MemberExpr):
+        return untrusted(api, context.callee.expr)
+    return False
 
 
 def ctx_as_function(ctx: MethodContext) -> FunctionContext:
@@ -561,6 +575,8 @@ def infer_attribute(ctx: AttributeContext) -> Type:
     x = operand_of_type(ctx.type)
     api = ctx.api
     if x is None or x.shape is None or not isinstance(api, TypeChecker):
+        return ctx.default_attr_type
+    if isinstance(ctx.context, MemberExpr) and untrusted(api, ctx.context.expr):
         return ctx.default_attr_type
     name = getattr(ctx.context, "name", "")
     if name == "T":

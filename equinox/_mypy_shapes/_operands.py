@@ -33,6 +33,7 @@ from ._promote import (
     WEAK_INT,
     family_of_dtype_name,
 )
+from ._rebinding import untrusted
 from ._terms import Shape, terms_of
 from ._unify import Term
 
@@ -89,7 +90,7 @@ def operand_of_type(typ: Type | None) -> Operand | None:
 
 
 def operand(api: TypeChecker, expr: Expression | None) -> Operand | None:
-    if expr is None:
+    if expr is None or untrusted(api, expr):
         return None
     return operand_of_type(api.lookup_type_or_none(expr))
 

@@ -14,6 +14,7 @@ import dataclasses
 from mypy.checker import TypeChecker
 from mypy.nodes import (
     ARG_POS,
+    AssertTypeExpr,
     MISSING_FALLBACK,
     AssignmentStmt,
     Block,
@@ -24,6 +25,7 @@ from mypy.nodes import (
     ExpressionStmt,
     ForStmt,
     FuncDef,
+    FuncItem,
     IfStmt,
     Import,
     ImportAll,
@@ -56,7 +58,9 @@ from mypy.types import (
 )
 
 from ._check import check_value, expected_specs
-from ._encoding import spec_of
+from ._encoding import SHAPE_CODE, spec_of
+from ._rebinding import untrusted_in
+from ._scope import signature_names
 from ._unify import Memo
 
 _SENTINEL_NAME = "__eqx_shapes_check__"
@@ -70,6 +74,9 @@ class _Scope:
     returns: Type | None
     fields: Memo | None
     self_name: str | None
+    func: FuncItem | None = None
+    # Names of the signature (and fields, in a method): pairwise different.
+    distinct: frozenset[str] = frozenset()
 
 
 # The sentinel calls appended so far, by id (the nodes are kept alive here).
@@ -213,25 +220,34 @@ def _visit(stmt: Statement, api: TypeChecker, scope: _Scope | None) -> None:
                 scope is not None
                 and scope.returns is not None
                 and stmt.expr is not None
+                and not (scope.func and untrusted_in(scope.func, stmt.expr))
             ):
                 _check(
-                    api, scope.returns, stmt.expr, "Return value", "the return value"
+                    api,
+                    scope.returns,
+                    stmt.expr,
+                    "Return value",
+                    "the return value",
+                    distinct=scope.distinct,
                 )
         case AssignmentStmt():
             _visit_assignment(stmt, api, scope)
-            _reveal(stmt.rvalue, api)
+            _reveal(stmt.rvalue, api, scope)
         case ExpressionStmt():
-            _reveal(stmt.expr, api)
+            _reveal(stmt.expr, api, scope)
+            _assert_type(stmt.expr, api)
         case _:
             pass
 
 
-def _reveal(expr: Expression, api: TypeChecker) -> None:
+def _reveal(expr: Expression, api: TypeChecker, scope: _Scope | None) -> None:
     """Complete `reveal_type` with the dtype and shape mypy cannot display."""
     if not isinstance(expr, CallExpr) or not isinstance(expr.analyzed, RevealExpr):
         return
     reveal = expr.analyzed
     if reveal.expr is None:
+        return
+    if scope is not None and scope.func and untrusted_in(scope.func, reveal.expr):
         return
     typ = get_proper_type(api.lookup_type_or_none(reveal.expr))
     spec = spec_of(typ)
@@ -243,6 +259,23 @@ def _reveal(expr: Expression, api: TypeChecker) -> None:
         )
 
 
+def _assert_type(expr: Expression, api: TypeChecker) -> None:
+    """`assert_type(x, Float[Array, "3 4"])` also asserts the inferred
+    dtype family and shape (mypy compares the plain types only)."""
+    if not isinstance(expr, AssertTypeExpr):
+        return
+    want = spec_of(expr.type)
+    got = spec_of(api.lookup_type_or_none(expr.expr))
+    if want is None or got == want:
+        return
+    shown = "no dtype or shape" if got is None else str(got)
+    api.fail(
+        f"Expression is {shown}, not {want}",
+        expr,
+        code=SHAPE_CODE,
+    )
+
+
 def _visit_func(func: FuncDef, api: TypeChecker) -> None:
     returns = None
     if isinstance(func.type, CallableType) and not func.is_generator:
@@ -251,7 +284,9 @@ def _visit_func(func: FuncDef, api: TypeChecker) -> None:
     # fields of a Module are checked together once construction ends.
     fields = Memo() if func.name == "__init__" and func.info else None
     self_name = func.arg_names[0] if func.arg_names else None
-    _walk(func.body.body, api, _Scope(returns, fields, self_name))
+    distinct = signature_names(func)
+    scope = _Scope(returns, fields, self_name, func, distinct)
+    _walk(func.body.body, api, scope)
 
 
 def _visit_assignment(
@@ -260,8 +295,11 @@ def _visit_assignment(
     for lvalue in stmt.lvalues:
         declared: Type | None = None
         memo = Memo()
+        distinct: frozenset[str] = frozenset()
         if isinstance(lvalue, NameExpr) and isinstance(lvalue.node, Var):
-            if not lvalue.node.is_inferred:
+            # Only where the annotation is written: a later `x = layer(x)`
+            # rebinds the name to a new shape, as every model does.
+            if not lvalue.node.is_inferred and stmt.type is not None:
                 declared = lvalue.node.type
             name = lvalue.name
         elif isinstance(lvalue, MemberExpr):
@@ -273,11 +311,12 @@ def _visit_assignment(
                 and _is_self(lvalue, scope)
             ):
                 memo = scope.fields
+                distinct = scope.distinct
         else:
             continue
         if declared is not None:
             what = f'Value assigned to "{name}"'
-            _check(api, declared, stmt.rvalue, what, f'"{name}"', memo)
+            _check(api, declared, stmt.rvalue, what, f'"{name}"', memo, distinct)
 
 
 def _is_self(lvalue: MemberExpr, scope: _Scope) -> bool:
@@ -291,6 +330,7 @@ def _check(
     what: str,
     who: str,
     memo: Memo | None = None,
+    distinct: frozenset[str] = frozenset(),
 ) -> None:
     actual = api.lookup_type_or_none(expr)
     if actual is None:
@@ -303,7 +343,14 @@ def _check(
                 expected = expected_specs(w)
                 if expected is not None:
                     check_value(
-                        api, expected, spec_of(g), memo, f"{what} item {i}", who, expr
+                        api,
+                        expected,
+                        spec_of(g),
+                        memo,
+                        f"{what} item {i}",
+                        who,
+                        expr,
+                        distinct,
                     )
         return
     expected = expected_specs(want_p)
@@ -316,4 +363,5 @@ def _check(
             what,
             who,
             expr,
+            distinct,
         )

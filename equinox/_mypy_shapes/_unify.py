@@ -86,18 +86,47 @@ class _Mismatch(Exception):
     pass
 
 
-def unify(expected: ShapeSpec, actual: ShapeSpec, memo: Memo, who: str) -> str | None:
-    """Unify in place; on a contradiction return the reason and leave memo as it was."""
+class _NamesMismatch(_Mismatch):
+    """Two different names of one scope (only with `distinct` names given)."""
+
+
+class Reason(str):
+    """Why unification failed; `names` when only distinct names disagree."""
+
+    names: bool = False
+
+
+def unify(
+    expected: ShapeSpec,
+    actual: ShapeSpec,
+    memo: Memo,
+    who: str,
+    distinct: frozenset[str] = frozenset(),
+) -> Reason | None:
+    """Unify in place; on a contradiction return the reason and leave memo as it was.
+
+    `distinct`: names of the scope whose annotation is `expected`, when the
+    value comes from that same scope (a return, a field set in `__init__`):
+    there a different name of that scope is a different size.
+    """
     trial = memo.copy()
     try:
-        _unify(expected, actual, trial, who)
+        _unify(expected, actual, trial, who, distinct)
     except _Mismatch as e:
-        return str(e)
+        reason = Reason(str(e))
+        reason.names = isinstance(e, _NamesMismatch)
+        return reason
     memo.single, memo.variadic, memo.origin = trial.single, trial.variadic, trial.origin
     return None
 
 
-def _unify(expected: ShapeSpec, actual: ShapeSpec, memo: Memo, who: str) -> None:
+def _unify(
+    expected: ShapeSpec,
+    actual: ShapeSpec,
+    memo: Memo,
+    who: str,
+    distinct: frozenset[str] = frozenset(),
+) -> None:
     e, a = expected.dims, actual.dims
     ev, av = expected.variadic_index, actual.variadic_index
     pairs: list[tuple[int, Dim, Dim]] = []
@@ -134,10 +163,17 @@ def _unify(expected: ShapeSpec, actual: ShapeSpec, memo: Memo, who: str) -> None
     # Names first, so symbolic sizes such as `n+1` can use every binding.
     pairs.sort(key=lambda p: isinstance(p[1], SymbolicDim))
     for axis, want, got in pairs:
-        _unify_dim(axis, want, term_of(got), memo, who)
+        _unify_dim(axis, want, term_of(got), memo, who, distinct)
 
 
-def _unify_dim(axis: int, want: Dim, got: Item, memo: Memo, who: str) -> None:
+def _unify_dim(
+    axis: int,
+    want: Dim,
+    got: Item,
+    memo: Memo,
+    who: str,
+    distinct: frozenset[str] = frozenset(),
+) -> None:
     if isinstance(got, VarRef):
         return
     broadcast = getattr(want, "broadcastable", False)
@@ -148,6 +184,12 @@ def _unify_dim(axis: int, want: Dim, got: Item, memo: Memo, who: str) -> None:
             if isinstance(got, int) and got != size:
                 raise _Mismatch(f"axis {axis} has size {got}, not {size}")
         case NamedDim(name, _, False):
+            if (
+                isinstance(got, Sym)
+                and got.name != name
+                and {got.name, name} <= distinct
+            ):
+                raise _NamesMismatch(f"axis {axis} is {got.name}, not {name}")
             prev = memo.single.get(name)
             if isinstance(prev, int) and isinstance(got, int) and prev != got:
                 raise _Mismatch(
