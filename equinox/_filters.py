@@ -61,17 +61,11 @@ def _mask_subtree(spec: Any, subtree: Any, is_leaf: IsLeaf) -> Any:
     if callable(spec):
         predicate: Callable[[Any], Any] = spec
 
-        def checked(leaf: Any) -> bool:
-            keep = predicate(leaf)
-            if not isinstance(keep, bool | np.bool_):
-                raise TypeError(
-                    f"filter spec {getattr(predicate, '__name__', predicate)!r} "
-                    f"must return a bool for each leaf; for {leaf!r} it "
-                    f"returned {keep!r}."
-                )
-            return bool(cast(Any, keep))  # np.bool_ is generic in pyright
+        def truthy(leaf: Any) -> bool:
+            # Any truthy result selects the leaf (NumPy/JAX bools included).
+            return bool(predicate(leaf))
 
-        return jtu.tree_map(checked, subtree, is_leaf=is_leaf)
+        return jtu.tree_map(truthy, subtree, is_leaf=is_leaf)
     raise ValueError(
         "filter spec leaves must be bools or callables `leaf -> bool`, got "
         f"{spec!r} of type {type(spec).__name__}."
@@ -79,9 +73,11 @@ def _mask_subtree(spec: Any, subtree: Any, is_leaf: IsLeaf) -> Any:
 
 
 def _mask(pytree: Any, filter_spec: Any, is_leaf: IsLeaf) -> Any:
-    """A pytree of bools with `pytree`'s structure."""
-    if isinstance(filter_spec, bool) or callable(filter_spec):
-        return _mask_subtree(filter_spec, pytree, is_leaf)
+    """A pytree of bools with `pytree`'s structure.
+
+    `filter_spec` is walked as a pytree first, so a callable pytree (such as a
+    module shaped like `pytree`) is a prefix of specs, never a predicate.
+    """
 
     def per_spec_leaf(spec: Any, subtree: Any) -> Any:
         return _mask_subtree(spec, subtree, is_leaf)
@@ -89,6 +85,8 @@ def _mask(pytree: Any, filter_spec: Any, is_leaf: IsLeaf) -> Any:
     try:
         return jtu.tree_map(per_spec_leaf, filter_spec, pytree)
     except ValueError as e:
+        if "filter spec leaves" in str(e):
+            raise
         raise ValueError(
             "filter_spec must be a bool, a callable, or a pytree prefix of the "
             f"pytree being filtered; the structures do not match: {e}"

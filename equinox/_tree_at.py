@@ -6,7 +6,7 @@ to exactly one position in the original tree.
 """
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Sized
 from typing import Any, TypeVar, cast, overload
 
 import jax.tree_util as jtu
@@ -27,6 +27,12 @@ class _LeafProbe:
 
     def __repr__(self) -> str:
         return f"<leaf at {self.path}>"
+
+
+class _DistinctTuple(tuple[Any, ...]):
+    """Stands for an empty tuple node: `()` is a singleton, this is not."""
+
+    __slots__ = ()
 
 
 _IsLeaf = Callable[[Any], bool] | None
@@ -53,9 +59,8 @@ class _ProbeIndex:
     def add(self, probe: Any, path: _Path) -> None:
         self.alive.append(probe)
         key = id(probe)
-        # Childless nodes (None, (), empty dicts) may be shared singletons:
-        # their identity says nothing about position.
-        if probe is None or key in self.paths or key in self.ambiguous:
+        # A singleton (`None`) seen more than once says nothing about position.
+        if key in self.paths or key in self.ambiguous:
             self.paths.pop(key, None)
             self.ambiguous.add(key)
         else:
@@ -68,6 +73,10 @@ def _build_probe(node: Any, path: _Path, is_leaf: _IsLeaf, index: _ProbeIndex) -
         probe: Any = _LeafProbe(path)
     else:
         children, treedef = split
+        if type(node) is tuple and not children:
+            probe = _DistinctTuple()
+            index.add(probe, path)
+            return probe
         probe = jtu.tree_unflatten(
             treedef,
             [
@@ -88,13 +97,13 @@ def _locate(selected: Any, index: _ProbeIndex) -> _Path:
     key = id(selected)
     if key in index.paths:
         return index.paths[key]
-    if key in index.ambiguous or selected is None:
+    if key in index.ambiguous:
         raise ValueError(
             f"tree_at: `where` returned {_describe(selected)}, which occurs at "
-            "several places (or is a `None`/empty node) and so cannot be told "
-            "apart. To select `None` nodes pass `is_leaf=lambda x: x is None`."
+            "several places and so cannot be told apart. To select `None` "
+            "nodes pass `is_leaf=lambda x: x is None`."
         )
-    raise ValueError(
+    raise TypeError(
         f"tree_at: `where` must return nodes of the pytree it is given, but it "
         f"returned {_describe(selected)}, which is not one of them (was it "
         "computed rather than looked up?)."
@@ -114,11 +123,14 @@ def _selected_paths(
 
 
 def _check_disjoint(paths: list[_Path]) -> None:
-    ordered = sorted(paths)
+    # Picking the same node twice is allowed (the last replacement wins).
+    ordered = sorted(set(paths))
     for a, b in itertools.pairwise(ordered):
         if b[: len(a)] == a:
-            what = "twice" if a == b else "a node and one of its descendants"
-            raise ValueError(f"tree_at: `where` selected {what}; pick each once.")
+            raise ValueError(
+                "tree_at: `where` selected a node and one of its descendants; "
+                "replace one or the other."
+            )
 
 
 def _rebuild(
@@ -161,12 +173,13 @@ class _Constant:
 
 
 def _replacement_values(replace: Any, count: int) -> list[Any]:
-    if not isinstance(replace, list | tuple):
-        raise ValueError(
-            f"tree_at: `where` selected {count} nodes, so `replace` must be a "
-            f"list/tuple of {count} values; got {type(replace).__name__}."
+    if not isinstance(replace, Sized | Iterable):
+        raise TypeError(
+            f"tree_at: `where` selected a sequence of {count} nodes, so "
+            f"`replace` must be a sequence of {count} values; got "
+            f"{type(replace).__name__}."
         )
-    values: list[Any] = list(replace)  # pyright: ignore[reportUnknownArgumentType]  # any list/tuple of values
+    values: list[Any] = list(cast(Iterable[Any], replace))
     if len(values) != count:
         raise ValueError(
             f"tree_at: `where` selected {count} nodes, so `replace` must be a "

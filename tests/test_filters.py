@@ -246,9 +246,13 @@ def test_partition_combine_round_trip_bool_mask(tree: Any, data: st.DataObject) 
     assert jtu.tree_structure(rest) == jtu.tree_structure(tree)
 
 
-def test_filter_spec_returning_non_bool_is_named() -> None:
-    def half_filter(leaf: Any) -> Any:
+def test_filter_spec_result_is_used_by_truthiness() -> None:
+    # As in Equinox: any truthy result keeps the leaf, any falsy one drops it.
+    def none_filter(leaf: Any) -> Any:
         return None
 
-    with pytest.raises(TypeError, match=r"half_filter.*must return a bool.*None"):
-        eqx.filter([1, 2], half_filter)
+    def int_filter(leaf: Any) -> Any:
+        return leaf
+
+    assert eqx.filter([1, 2], none_filter) == [None, None]
+    assert eqx.filter([0, 2], int_filter) == [None, 2]

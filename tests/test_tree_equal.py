@@ -13,11 +13,20 @@ class Pair(eqx.Module):
     b: Any
 
 
-def test_equal_trees_give_python_true() -> None:
-    x = {"w": jnp.arange(3.0), "n": 2, "s": "text", "m": Pair(np.ones(2), None)}
-    y = {"w": jnp.arange(3.0), "n": 2, "s": "text", "m": Pair(np.ones(2), None)}
+def test_equal_trees_without_jax_arrays_give_python_true() -> None:
+    x = {"w": np.arange(3.0), "n": 2, "s": "text", "m": Pair(np.ones(2), None)}
+    y = {"w": np.arange(3.0), "n": 2, "s": "text", "m": Pair(np.ones(2), None)}
+    assert eqx.tree_equal(x, y) is True
+
+
+def test_equal_jax_arrays_give_a_jax_boolean() -> None:
+    # As in Equinox 0.13.8: comparing JAX arrays gives a JAX scalar bool.
+    x = {"w": jnp.arange(3.0), "n": 2, "m": Pair(np.ones(2), None)}
+    y = {"w": jnp.arange(3.0), "n": 2, "m": Pair(np.ones(2), None)}
     out = eqx.tree_equal(x, y)
-    assert out is True
+    assert isinstance(out, jax.Array)
+    assert out.dtype == jnp.bool_ and out.shape == ()
+    assert bool(out) is True
 
 
 @pytest.mark.parametrize(
@@ -35,9 +44,9 @@ def test_equal_trees_give_python_true() -> None:
         (jnp.zeros(1), 0.0),  # array against non-array
     ],
 )
-def test_unequal_trees_give_python_false(a: Any, b: Any) -> None:
-    assert eqx.tree_equal(a, b) is False
-    assert eqx.tree_equal(b, a) is False
+def test_unequal_trees_give_false(a: Any, b: Any) -> None:
+    assert not eqx.tree_equal(a, b)
+    assert not eqx.tree_equal(b, a)
 
 
 def test_static_fields_are_compared_through_the_treedef() -> None:
@@ -45,7 +54,7 @@ def test_static_fields_are_compared_through_the_treedef() -> None:
         w: jax.Array
         name: str = eqx.field(static=True)
 
-    assert eqx.tree_equal(Named(jnp.ones(1), "a"), Named(jnp.ones(1), "a")) is True
+    assert bool(eqx.tree_equal(Named(jnp.ones(1), "a"), Named(jnp.ones(1), "a")))
     assert eqx.tree_equal(Named(jnp.ones(1), "a"), Named(jnp.ones(1), "b")) is False
 
 
@@ -55,8 +64,12 @@ def test_many_trees() -> None:
     assert eqx.tree_equal([1]) is True
 
 
-def test_numpy_and_jax_arrays_with_same_values() -> None:
-    assert eqx.tree_equal(np.arange(3.0, dtype=np.float32), jnp.arange(3.0)) is True
+def test_numpy_and_jax_arrays_are_never_equal() -> None:
+    # As in Equinox 0.13.8, even with equal values, dtypes and tolerances.
+    numpy_array = np.arange(3.0, dtype=np.float32)
+    assert eqx.tree_equal(numpy_array, jnp.arange(3.0)) is False
+    assert eqx.tree_equal(jnp.arange(3.0), numpy_array) is False
+    assert eqx.tree_equal(numpy_array, jnp.arange(3.0), atol=1.0) is False
 
 
 def test_typematch() -> None:
@@ -64,17 +77,20 @@ def test_typematch() -> None:
     assert eqx.tree_equal(1, 1.0, typematch=True) is False
     numpy_array = np.arange(3.0, dtype=np.float32)
     assert eqx.tree_equal(numpy_array, jnp.arange(3.0), typematch=True) is False
-    assert eqx.tree_equal(jnp.arange(3.0), jnp.arange(3.0), typematch=True) is True
+    assert bool(eqx.tree_equal(jnp.arange(3.0), jnp.arange(3.0), typematch=True))
 
 
 def test_rtol_atol() -> None:
     x = jnp.array([1.0, 100.0])
     y = x + jnp.array([1e-3, 1e-1])
-    assert eqx.tree_equal(x, y) is False
-    assert eqx.tree_equal(x, y, atol=0.2) is True
-    assert eqx.tree_equal(x, y, atol=1e-2) is False
-    assert eqx.tree_equal(x, y, rtol=2e-3) is True
-    assert eqx.tree_equal(x, y, rtol=1e-4) is False
+    assert not eqx.tree_equal(x, y)
+    assert eqx.tree_equal(x, y, atol=0.2)
+    assert not eqx.tree_equal(x, y, atol=1e-2)
+    assert eqx.tree_equal(x, y, rtol=2e-3)
+    assert not eqx.tree_equal(x, y, rtol=1e-4)
+    xn, yn = np.asarray(x), np.asarray(y)
+    assert eqx.tree_equal(xn, yn, atol=0.2) is True
+    assert eqx.tree_equal(xn, yn, rtol=1e-4) is False
 
 
 def test_inside_jit_gives_traced_bool() -> None:
