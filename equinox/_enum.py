@@ -39,9 +39,10 @@ from jaxtyping import Array, ArrayLike, Bool, Int
 from ._module import Module, _ModuleMeta  # pyright: ignore[reportPrivateUsage]  # extending the Module metaclass
 
 _E = TypeVar("_E", bound="_EnumerationImpl")
+_X = TypeVar("_X")
 
 # Attributes of the class body that are never members.
-_RESERVED: Final = frozenset({"where", "promote", "is_traced"})
+_RESERVED: Final = frozenset({"where", "promote", "is_traced", "error_if"})
 
 
 def _is_member_definition(name: str, value: object) -> bool:
@@ -250,6 +251,13 @@ class _EnumerationImpl(Module, metaclass=_EnumerationMeta):
             return f"{cls.__qualname__}.<traced>"
         return f"{cls.__qualname__}.{cls.__eqx_names__[int(self._value)]}"
 
+    def error_if(self, token: _X, pred: Bool[ArrayLike, "..."]) -> _X:
+        """`eqx.error_if(token, pred, msg)` with this member's message as
+        `msg` (under JIT, the message of whichever member it is at run time)."""
+        from ._errors import branched_error_if
+
+        return branched_error_if(token, pred, self._value, type(self).__eqx_messages__)
+
     @classmethod
     def where(cls: type[_E], pred: Bool[ArrayLike, ""], a: _E, b: _E) -> _E:
         """`a` where `pred` holds, else `b` (like `jnp.where`, for members)."""
@@ -301,6 +309,10 @@ if TYPE_CHECKING:
             ...
 
         def __hash__(self) -> int: ...
+
+        def error_if(self, token: _X, pred: Bool[ArrayLike, "..."]) -> _X:
+            """`eqx.error_if(token, pred, msg)` with this member's message."""
+            ...
 
         @classmethod
         def where(cls, pred: Bool[ArrayLike, ""], a: Self, b: Self) -> Self:

@@ -132,14 +132,14 @@ nonbatchable_p = Primitive("nonbatchable")
 
 def _nonbatchable_batch(args: Any, dims: Any, *, msg: str, allow_constant_across_batch: bool) -> Any:
     (x,), (d,) = args, dims
-    if d is batching.not_mapped:
+    if d is None:
         return bind(nonbatchable_p, x, msg=msg, allow_constant_across_batch=allow_constant_across_batch), d
     if not allow_constant_across_batch:
         raise ValueError(msg)
     x = jnp.moveaxis(x, d, 0)
     first = x[0]
     first = error_if(first, jnp.any(x != first), msg)
-    return bind(nonbatchable_p, first, msg=msg, allow_constant_across_batch=True), batching.not_mapped
+    return bind(nonbatchable_p, first, msg=msg, allow_constant_across_batch=True), None
 
 
 def _no_jvp(primals: Any, tangents: Any, **params: Any) -> Any:

@@ -209,12 +209,12 @@ def filter_primitive_batching(rule: Rule) -> Rule:
     def wrapper(flat: Sequence[Any], dims: Sequence[Any], **params: Any) -> tuple[list[Any], list[Any]]:
         args = _args(params, flat)
         axes = _rebuild_none(
-            [None if d is batching.not_mapped else d for d in dims], params["treedef"], params["mask"]
+            list(dims), params["treedef"], params["mask"]
         )
         out, out_axes = rule(args, axes)
         out_dyn, out_treedef, _, out_mask = _split(out)
         axes_dyn = _leaves_up_to(out_treedef, out_mask, out_axes)
-        return out_dyn, [batching.not_mapped if a is None else a for a in axes_dyn]
+        return out_dyn, list(axes_dyn)
 
     return wrapper
 

@@ -24,7 +24,7 @@ def _make(name: str, reduce: Callable[[Array], Array], keep_dtype: bool) -> Prim
 
     def batch(args: Any, dims: Any) -> Any:
         (x,), _ = args, dims
-        return bind(prim, x), batching.not_mapped
+        return bind(prim, x), None
 
     prim.def_impl(impl)  # type: ignore[no-untyped-call]  # pyright: ignore[reportUnknownMemberType]  # jax leaves it untyped
     prim.def_abstract_eval(abstract)  # type: ignore[no-untyped-call]  # pyright: ignore[reportUnknownMemberType]  # jax leaves it untyped

@@ -175,11 +175,15 @@ def while_loop(
         raise ValueError("`max_steps` must be a Python integer")
     if kind == "bounded" and max_steps is None:
         raise ValueError("kind='bounded' requires `max_steps` to be specified")
-    leaves, treedef = jtu.tree_flatten(init_val)
-    leaves = [jnp.asarray(x) for x in leaves]
-    loop = FlatLoop(cond_fun, body_fun, treedef, buffer_positions(buffers, treedef, len(leaves)))
+    # A loop nested in another loop's body may carry the outer loop's
+    # buffers: they stay buffers here, and are handed back as `Buffer`s.
+    leaves, treedef = jtu.tree_flatten(init_val, is_leaf=_is_buffer)
+    outer = frozenset(i for i, x in enumerate(leaves) if isinstance(x, Buffer))
+    leaves = [jnp.asarray(x._array if isinstance(x, Buffer) else x) for x in leaves]  # pyright: ignore[reportPrivateUsage]  # our own class
+    positions = buffer_positions(buffers, treedef, len(leaves)) | outer
+    loop = FlatLoop(cond_fun, body_fun, treedef, positions)
     if max_steps is not None and max_steps <= 0:
-        return jtu.tree_unflatten(treedef, leaves)  # type: ignore[no-any-return]  # the carry
+        return _rebuild(treedef, leaves, outer)
     if kind == "lax":
         out = _lax_while_loop(loop, leaves, max_steps)
     elif kind == "bounded":
@@ -191,4 +195,14 @@ def while_loop(
         out = checkpointed_while_loop(
             loop.cond, loop.body, leaves, max_steps=max_steps, checkpoints=checkpoints
         )
-    return jtu.tree_unflatten(treedef, out)  # type: ignore[no-any-return]  # the carry
+    return _rebuild(treedef, out, outer)
+
+
+def _is_buffer(x: object) -> bool:
+    return isinstance(x, Buffer)
+
+
+def _rebuild(treedef: Any, leaves: Leaves, outer: frozenset[int]) -> Any:
+    return jtu.tree_unflatten(
+        treedef, [Buffer(x) if i in outer else x for i, x in enumerate(leaves)]
+    )
