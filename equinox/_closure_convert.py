@@ -19,10 +19,15 @@ _R = TypeVar("_R")
 _R_co = TypeVar("_R_co", covariant=True)
 
 
+def _is_example_array(leaf: object) -> bool:
+    """Example arguments may give arrays as `jax.ShapeDtypeStruct`s."""
+    return is_traced(leaf) or isinstance(leaf, jax.ShapeDtypeStruct)
+
+
 def _signature(leaves: list[Any]) -> tuple[Any, ...]:
     sig: list[Any] = []
     for leaf in leaves:
-        if is_traced(leaf):
+        if _is_example_array(leaf):
             aval = jax.typeof(leaf)
             sig.append((aval.shape, aval.dtype))
         else:
@@ -40,6 +45,8 @@ class _ClosureConverted(Module, Generic[_P, _R_co]):
     in_treedef: Any = field(static=True)
     in_signature: tuple[Any, ...] = field(static=True)
     output: SplitOutput = field(static=True)
+    # The output's shapes/dtypes (`ShapeDtypeStruct`s) and static leaves.
+    out_struct: Any = field(static=True)
 
     def __call__(self, *args: _P.args, **kwargs: _P.kwargs) -> _R_co:
         leaves, treedef = jtu.tree_flatten((args, kwargs))
@@ -72,13 +79,18 @@ def filter_closure_convert(
     def call(*a: Any, **k: Any) -> Any:
         return fn(*a, **k)
 
-    traced = TracedCall(call, args, kwargs)
+    traced = TracedCall(call, args, kwargs, traced=_is_example_array)
     closed = jaxt.make_jaxpr(traced.body)(traced.dynamic)
     leaves = jtu.tree_leaves((args, kwargs))
+    out_avals: list[Any] = list(closed.out_avals)  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]  # jax leaves avals untyped
+    out_struct = traced.output.rebuild(
+        [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in out_avals]
+    )
     return _ClosureConverted(
         consts=list(closed.consts),
         jaxpr=closed.jaxpr,
         in_treedef=jtu.tree_structure((args, kwargs)),
         in_signature=_signature(leaves),
         output=traced.output,
+        out_struct=out_struct,
     )

@@ -20,6 +20,8 @@ from jax.extend.core import Primitive
 from jax.interpreters import ad, batching, mlir
 from jaxtyping import PyTree
 
+from ..debug._primitive import bind
+
 _T = TypeVar("_T")
 Rule = Callable[..., Any]
 
@@ -95,7 +97,7 @@ def filter_primitive_def(rule: Rule) -> Rule:
 
 
 def _abstractify(x: Any) -> Any:
-    return jax.core.get_aval(x)
+    return jax.typeof(x)
 
 
 def filter_primitive_bind(prim: Primitive, *args: Any) -> PyTree[Any]:
@@ -149,7 +151,7 @@ def filter_primitive_jvp(rule: Rule) -> Rule:
         out_dyn, out_treedef, _, out_mask = _split(out)
         t_dyn = _leaves_up_to(out_treedef, out_mask, t_out)
         t_flat = [
-            ad.Zero(jax.core.get_aval(p).to_tangent_aval()) if t is None else t  # pyright: ignore[reportUnknownMemberType]  # jax leaves it untyped
+            ad.Zero(jax.typeof(p).to_tangent_aval()) if t is None else t  # pyright: ignore[reportUnknownMemberType]  # jax leaves it untyped
             for p, t in zip(out_dyn, t_dyn, strict=True)
         ]
         return out_dyn, t_flat
@@ -239,42 +241,36 @@ def materialise_zeros(primal: _T, tangent: Any, allow_struct: bool = False) -> A
 
 
 def _lax_map_batching(prim: Primitive) -> Rule:
-    """Batch by looping over the batch (a `lax.map`) and binding the
-    unbatched primitive once per element."""
+    """Batch by looping over the batch (a `lax.map`), binding the unbatched
+    primitive once per element; every output is batched along axis 0."""
 
-    def rule(inputs: Any, batch_axes: Any) -> tuple[Any, Any]:
-        dyn, treedef, static, mask = _split(inputs)
-        axes = _leaves_up_to(treedef, mask, batch_axes)
-        moved = [x if a is None else jnp.moveaxis(x, a, 0) for x, a in zip(dyn, axes, strict=True)]
-        batched = [i for i, a in enumerate(axes) if a is not None]
-        structure: list[Any] = []
+    def rule(flat: Sequence[Any], dims: Sequence[Any], **params: Any) -> tuple[list[Any], list[Any]]:
+        moved = [x if d is None else jnp.moveaxis(x, d, 0) for x, d in zip(flat, dims, strict=True)]
+        batched = [i for i, d in enumerate(dims) if d is not None]
 
         def one(xs: list[Any]) -> list[Any]:
-            flat = list(moved)
+            operands = list(moved)
             for i, x in zip(batched, xs, strict=True):
-                flat[i] = x
-            out = filter_primitive_bind(prim, *_rebuild(flat, treedef, static, mask))
-            out_dyn, out_treedef, out_static, out_mask = _split(out)
-            structure[:] = [out_treedef, out_static, out_mask]
-            return out_dyn
+                operands[i] = x
+            return bind(prim, *operands, **params)  # type: ignore[no-any-return]  # flat outputs
 
-        out_dyn = jax.lax.map(one, [moved[i] for i in batched])
-        out_treedef, out_static, out_mask = structure
-        out = _rebuild(out_dyn, out_treedef, out_static, out_mask)
-        return out, _rebuild_none([0] * len(out_dyn), out_treedef, out_mask)
+        out = jax.lax.map(one, [moved[i] for i in batched])
+        return out, [0] * len(out)
 
     return rule
 
 
 def create_vprim(name: str, impl: Rule, abstract_eval: Rule, jvp: Rule, transpose: Rule) -> Primitive:
-    """A primitive with pytree rules (`impl`, `abstract_eval`, `jvp`,
-    `transpose`) that is batched automatically, by mapping over the batch."""
+    """A primitive from rules already wrapped with `filter_primitive_def`
+    (`impl`, `abstract_eval`), `filter_primitive_jvp` and
+    `filter_primitive_transpose`, batched automatically by mapping the
+    unbatched primitive over the batch."""
     prim = Primitive(name)
     prim.multiple_results = True
-    prim.def_impl(filter_primitive_def(impl))  # type: ignore[no-untyped-call]  # pyright: ignore[reportUnknownMemberType]  # jax leaves it untyped
-    prim.def_abstract_eval(filter_primitive_def(abstract_eval))  # type: ignore[no-untyped-call]  # pyright: ignore[reportUnknownMemberType]  # jax leaves it untyped
-    ad.primitive_jvps[prim] = filter_primitive_jvp(jvp)  # pyright: ignore[reportUnknownMemberType]  # jax leaves the rule type untyped
-    ad.primitive_transposes[prim] = filter_primitive_transpose(transpose)  # pyright: ignore[reportUnknownMemberType]  # jax leaves the rule type untyped
-    batching.primitive_batchers[prim] = filter_primitive_batching(_lax_map_batching(prim))
-    mlir.register_lowering(prim, mlir.lower_fun(filter_primitive_def(impl), multiple_results=True))  # pyright: ignore[reportUnknownMemberType]  # jax leaves it untyped
+    prim.def_impl(impl)  # type: ignore[no-untyped-call]  # pyright: ignore[reportUnknownMemberType]  # jax leaves it untyped
+    prim.def_abstract_eval(abstract_eval)  # type: ignore[no-untyped-call]  # pyright: ignore[reportUnknownMemberType]  # jax leaves it untyped
+    ad.primitive_jvps[prim] = jvp  # pyright: ignore[reportUnknownMemberType]  # jax leaves the rule type untyped
+    ad.primitive_transposes[prim] = transpose  # pyright: ignore[reportUnknownMemberType]  # jax leaves the rule type untyped
+    batching.primitive_batchers[prim] = _lax_map_batching(prim)
+    mlir.register_lowering(prim, mlir.lower_fun(impl, multiple_results=True))  # pyright: ignore[reportUnknownMemberType]  # jax leaves it untyped
     return prim
