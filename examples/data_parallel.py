@@ -1,13 +1,13 @@
 """Data-parallel training over 8 (simulated) devices, checked against 1 device.
 
-Run: python examples/data_parallel.py
+Run: python examples/data_parallel.py [--quick] [--out DIR]
 
 XLA is told to expose the host CPU as 8 devices (before JAX is imported). Each
 batch is split across them along a `jax.sharding.Mesh` axis, the model and
 optimiser state are replicated, and `eqx.filter_shard` states where everything
 lives; the compiler inserts the cross-device reduction of the gradients. The
 same training is then repeated on a single device, and the two results are
-compared.
+compared; both training curves go to `data_parallel.png`.
 """
 
 import os
@@ -19,24 +19,26 @@ os.environ["XLA_FLAGS"] = (
 import time  # jax must see XLA_FLAGS first
 from typing import Any
 
+import _optim
 import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
+from _data import split_digits
+from _options import parse_options
+from _plots import save_curves
+from _progress import Progress
 from jax.sharding import NamedSharding, PartitionSpec
-from jaxtyping import Array, Float, Int
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
+from jaxtyping import Array, Float, Int, PRNGKeyArray
 
 import equinox as eqx
 
 NUM_DEVICES = 8
-EPOCHS = 20
 BATCH_SIZE = 128  # divisible by NUM_DEVICES
 OPTIMISER = optax.sgd(0.1, momentum=0.9)
 
 
-def make_model(key: Array) -> eqx.nn.Sequential:
+def make_model(key: PRNGKeyArray) -> eqx.nn.Sequential:
     k1, k2, k3 = jax.random.split(key, 3)
     return eqx.nn.Sequential(
         [
@@ -62,43 +64,53 @@ def loss_fn(
 @eqx.filter_jit
 def train_step(
     model: eqx.nn.Sequential,
-    opt_state: Any,
+    opt_state: optax.OptState,
     images: Float[Array, "batch 64"],
     labels: Int[Array, " batch"],
     data_placement: Any,
     replicated: Any,
-) -> tuple[eqx.nn.Sequential, Any, Float[Array, ""]]:
+) -> tuple[eqx.nn.Sequential, optax.OptState, Float[Array, ""]]:
     images, labels = eqx.filter_shard((images, labels), data_placement)
     model, opt_state = eqx.filter_shard((model, opt_state), replicated)
     loss, grads = eqx.filter_value_and_grad(loss_fn)(model, images, labels)
-    updates, opt_state = OPTIMISER.update(grads, opt_state)
-    model = eqx.apply_updates(model, updates)
+    model, opt_state = _optim.update(OPTIMISER, model, grads, opt_state)
     model, opt_state = eqx.filter_shard((model, opt_state), replicated)
     return model, opt_state, loss
 
 
 def train(
-    data: tuple[np.ndarray, np.ndarray], data_placement: Any, replicated: Any
-) -> tuple[eqx.nn.Sequential, float]:
+    data: tuple[Float[np.ndarray, "n 64"], Int[np.ndarray, " n"]],
+    epochs: int,
+    data_placement: Any,
+    replicated: Any,
+    desc: str,
+) -> tuple[eqx.nn.Sequential, list[float]]:
     """The same training run (same initialisation and batch order) with the
-    given placement of the data and of the replicated state."""
+    given placement of the data and of the replicated state; returns the
+    model and the loss of every step."""
     images, labels = data
     model = eqx.filter_shard(make_model(jax.random.key(0)), replicated)
-    opt_state = OPTIMISER.init(eqx.filter(model, eqx.is_array))
+    opt_state = _optim.init(OPTIMISER, model)
     rng = np.random.default_rng(0)
-    loss = jnp.array(0.0)
-    for _ in range(EPOCHS):
-        order = rng.permutation(len(images))
-        for b in range(len(images) // BATCH_SIZE):
-            index = order[b * BATCH_SIZE : (b + 1) * BATCH_SIZE]
-            batch = eqx.filter_shard(
-                (jnp.asarray(images[index]), jnp.asarray(labels[index])),
-                data_placement,
-            )
-            model, opt_state, loss = train_step(
-                model, opt_state, *batch, data_placement, replicated
-            )
-    return model, float(loss)
+    num_batches = len(images) // BATCH_SIZE
+    losses: list[float] = []
+    order = rng.permutation(len(images))
+    progress = Progress(epochs * num_batches, desc=desc)
+    for step in progress:
+        b = step % num_batches
+        if b == 0 and step > 0:
+            order = rng.permutation(len(images))
+        index = order[b * BATCH_SIZE : (b + 1) * BATCH_SIZE]
+        batch = eqx.filter_shard(
+            (jnp.asarray(images[index]), jnp.asarray(labels[index])),
+            data_placement,
+        )
+        model, opt_state, loss = train_step(
+            model, opt_state, *batch, data_placement, replicated
+        )
+        losses.append(float(loss))
+        progress.report(loss=losses[-1])
+    return model, losses
 
 
 @eqx.filter_jit
@@ -109,17 +121,13 @@ def accuracy(
 
 
 def main() -> None:
+    options = parse_options(__doc__ or "")
+    epochs = 4 if options.quick else 20
     devices = jax.devices()
     assert len(devices) == NUM_DEVICES, f"expected 8 devices, got {devices}"
-    digits = load_digits()
-    images = (digits.data / 16.0).astype(np.float32)
-    labels = digits.target.astype(np.int32)
-    x_train, x_test, y_train, y_test = (
-        np.asarray(a)
-        for a in train_test_split(
-            images, labels, test_size=0.25, stratify=labels, random_state=0
-        )
-    )
+    images_train, y_train, images_test, y_test = split_digits()
+    x_train = images_train.reshape(-1, 64)
+    x_test = images_test.reshape(-1, 64)
     # Auto axes: we state shardings with `filter_shard` and the compiler
     # propagates them (and inserts the gradient all-reduce).
     mesh = jax.make_mesh(
@@ -136,13 +144,25 @@ def main() -> None:
     assert len(shards) == NUM_DEVICES
 
     start = time.perf_counter()
-    parallel, parallel_loss = train((x_train, y_train), split_batch, replicated)
+    parallel, parallel_losses = train(
+        (x_train, y_train), epochs, split_batch, replicated, "8 devices"
+    )
+    parallel_loss = parallel_losses[-1]
     print(
         f"data-parallel: final loss {parallel_loss:.4f} "
         f"({time.perf_counter() - start:.1f}s)"
     )
     start = time.perf_counter()
-    single, single_loss = train((x_train, y_train), devices[0], devices[0])
+    single, single_losses = train(
+        (x_train, y_train), epochs, devices[0], devices[0], "1 device"
+    )
+    single_loss = single_losses[-1]
+    save_curves(
+        options.png("data_parallel.png"),
+        {"8 devices": parallel_losses, "1 device": single_losses},
+        title="Data-parallel vs single-device training (digits)",
+        log=True,
+    )
     print(
         f"single device: final loss {single_loss:.4f} "
         f"({time.perf_counter() - start:.1f}s)"
