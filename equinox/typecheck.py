@@ -275,10 +275,12 @@ def _parse_pyrefly(stdout: str, root: Path) -> list[Diagnostic]:
     ]
 
 
+def _has_pyrefly_config(root: Path) -> bool:
+    return (root / "pyrefly.toml").is_file() or "pyrefly" in _pyproject_tools(root)
+
+
 def run_pyrefly(paths: Sequence[str], root: Path, scratch: Path) -> list[Diagnostic]:
-    # Pyrefly reads the project's pyrefly.toml / [tool.pyrefly] (else it imports
-    # the mypy/pyright settings, else its own defaults); it needs no stubs.
-    del scratch
+    del scratch  # Pyrefly needs no stubs
     command = [
         _executable("pyrefly"),
         "check",
@@ -286,8 +288,12 @@ def run_pyrefly(paths: Sequence[str], root: Path, scratch: Path) -> list[Diagnos
         "json",
         "--python-interpreter-path",
         sys.executable,
-        *paths,
     ]
+    if not _has_pyrefly_config(root):
+        # Unconfigured, Pyrefly picks a lenient preset ("basic" misses even a
+        # str passed for an int); the gate is strict unless told otherwise.
+        command += ["--preset", "strict"]
+    command += list(paths)
     done = _run("pyrefly", command, root)
     return _read("pyrefly", done, lambda out: _parse_pyrefly(out, root))
 

@@ -1,12 +1,18 @@
-"""`python -m equinox.typecheck`: the user's gate over mypy + pyright."""
+"""`python -m equinox.typecheck`: the user's gate over mypy + pyright (and
+Pyrefly and ty on request). A checker that did not run must never read as a
+clean result. Install layouts (wheel, editable) are in test_install_layouts.py.
+"""
 
 import os
+import stat
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
 
+from equinox import typecheck
 from equinox.typecheck import Diagnostic, main, merge
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,3 +133,144 @@ def test_module_entry_point(project: Path) -> None:
     )
     assert done.returncode == 1, done.stdout + done.stderr
     assert "mypy: eqx-frozen" in done.stdout
+
+
+def test_all_four_checkers_merge_into_one_report(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(["bad.py", "--checkers", "mypy,pyright,pyrefly,ty"])
+    out = capsys.readouterr().out
+    assert status == 1, out
+    wrong_arg = [line for line in out.splitlines() if line.startswith("bad.py:18:")]
+    assert len(wrong_arg) == 1, out
+    for code in (
+        "mypy: arg-type",
+        "pyright: reportArgumentType",
+        "pyrefly: bad-argument-type",
+        "ty: invalid-argument-type",
+    ):
+        assert code in wrong_arg[0], out
+    assert "(mypy: 2, pyright: 1, pyrefly: 1, ty: 1)" in out.splitlines()[-1]
+
+
+def test_all_four_checkers_pass_a_clean_file(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(["good.py", "--checkers", "pyrefly,ty"])
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert out.splitlines()[-1] == "Success: no issues found by pyrefly and ty."
+
+
+def test_unknown_checker_is_a_usage_error(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["good.py", "--checkers", "mypy,pytype"])
+    assert exit_info.value.code == 2
+    assert "mypy,pytype" in capsys.readouterr().err
+
+
+# ----------------------------------------------- a checker that did not run
+
+
+def _fake_tool(directory: Path, name: str, stdout: str, status: int) -> None:
+    """An executable `name` that prints `stdout` (and a line on stderr)."""
+    script = directory / name
+    script.write_text(
+        "#!/bin/sh\n"
+        f"cat <<'REPORT'\n{stdout}\nREPORT\n"
+        f"echo '{name}: something went wrong' >&2\n"
+        f"exit {status}\n"
+    )
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+
+
+@pytest.fixture
+def fake_tools(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where `_fake_tool` scripts go; the gate finds its checkers there."""
+    tools = tmp_path / "fake-bin"
+    tools.mkdir()
+
+    def executable(name: str) -> str:
+        path = tools / name
+        if not path.exists():
+            raise typecheck.ToolError(f"{name} is not installed (pip install {name})")
+        return str(path)
+
+    monkeypatch.setattr(typecheck, "_executable", executable)
+    return tools
+
+
+PYRIGHT_CLEAN = '{"summary": {"filesAnalyzed": 1}, "generalDiagnostics": []}'
+
+
+@pytest.mark.parametrize(
+    ("tool", "stdout", "status", "why"),
+    [
+        ("pyright", "", 0, "unreadable report"),
+        ("pyright", "Segmentation fault", 1, "unreadable report"),
+        ("pyright", PYRIGHT_CLEAN, 1, "exit 1 but no errors reported"),
+        ("pyright", PYRIGHT_CLEAN, 3, "did not run to completion"),
+        (
+            "pyright",
+            '{"summary": {"filesAnalyzed": 0}, "generalDiagnostics": []}',
+            0,
+            "no file was analysed",
+        ),
+        ("pyrefly", "thread main panicked", 101, "unreadable report"),
+        ("pyrefly", '{"errors": []}', 1, "exit 1 but no errors reported"),
+        ("pyrefly", '{"problems": []}', 0, "unreadable report"),
+        ("ty", "[]", 2, "did not run to completion"),
+        ("ty", '{"issues": []}', 0, "unreadable report"),
+    ],
+)
+def test_checker_failure_is_exit_2_with_its_message(
+    project: Path,
+    fake_tools: Path,
+    capsys: pytest.CaptureFixture[str],
+    tool: str,
+    stdout: str,
+    status: int,
+    why: str,
+) -> None:
+    _fake_tool(fake_tools, tool, stdout, status)
+    assert main(["good.py", "--checkers", tool]) == 2
+    captured = capsys.readouterr()
+    assert "Success" not in captured.out
+    assert f"eqx-typecheck: {tool} failed" in captured.err
+    assert why in captured.err
+    assert f"{tool}: something went wrong" in captured.err  # its own message
+
+
+def test_missing_requested_checker_is_exit_2(
+    project: Path, fake_tools: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _fake_tool(fake_tools, "pyright", PYRIGHT_CLEAN, 0)
+    assert main(["good.py", "--checkers", "pyright,ty"]) == 2
+    captured = capsys.readouterr()
+    assert "ty is not installed (pip install ty)" in captured.err
+    assert "Success" not in captured.out
+
+
+def test_mypy_refusing_to_run_is_exit_2(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # What happened from a wheel install: a search path inside site-packages.
+    # mypy exits 1 (as for errors) with no error records.
+    site_packages = sysconfig.get_paths()["purelib"]
+    (project / "mypy.ini").write_text(f"[mypy]\nmypy_path = {site_packages}\n")
+    assert main(["good.py", "--checkers", "mypy"]) == 2
+    captured = capsys.readouterr()
+    assert "mypy failed (exit 1 but no errors reported, exit 1)" in captured.err
+    assert "is in the MYPYPATH. Please remove it." in captured.err
+    assert "Success" not in captured.out
+
+
+def test_mypy_bad_config_is_exit_2(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "mypy.ini").write_text("[mypy]\nplugins = no_such_plugin_module\n")
+    assert main(["good.py", "--checkers", "mypy"]) == 2
+    err = capsys.readouterr().err
+    assert "mypy failed" in err and "no_such_plugin_module" in err
