@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from ._errors import error_if as error_if
     from ._eval_shape import filter_eval_shape as filter_eval_shape
     from ._field import field as field
+    from ._field import static_field as static_field
     from ._filters import combine as combine
     from ._filters import filter as filter
     from ._filters import is_array as is_array
@@ -50,6 +51,8 @@ if TYPE_CHECKING:
     from ._pretty import tree_pformat as tree_pformat
     from ._pretty import tree_pprint as tree_pprint
     from ._runtime_check._errors import TypeCheckError as TypeCheckError
+    from ._runtime_check._errors import TypeCheckWarning as TypeCheckWarning
+    from ._runtime_check._level import set_typecheck_level as set_typecheck_level
     from ._serialisation import (
         default_deserialise_filter_spec as default_deserialise_filter_spec,
     )
@@ -97,6 +100,7 @@ else:
         "error_if": "._errors",
         "filter_eval_shape": "._eval_shape",
         "field": "._field",
+        "static_field": "._field",
         "combine": "._filters",
         "filter": "._filters",
         "is_array": "._filters",
@@ -113,6 +117,8 @@ else:
         "tree_pformat": "._pretty",
         "tree_pprint": "._pretty",
         "TypeCheckError": "._runtime_check._errors",
+        "TypeCheckWarning": "._runtime_check._errors",
+        "set_typecheck_level": "._runtime_check._level",
         "default_deserialise_filter_spec": "._serialisation",
         "default_serialise_filter_spec": "._serialisation",
         "tree_deserialise_leaves": "._serialisation",

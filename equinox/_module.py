@@ -1,25 +1,24 @@
 """`eqx.Module`: a frozen dataclass that is a native JAX pytree.
 
-Construction (`Cls(...)` from user code) goes through `_construct`:
+Construction (`Cls(...)` from user code) goes through the metaclass's
+`__call__`:
 
     __new__ -> __init__ (assignments allowed) -> converters -> defaults for
     unassigned fields / missing-field error -> static-array warning ->
     field checks (runtime type checking hook) -> every __check_init__
 
-JAX rebuilding a tree (`tree_unflatten`) takes `_rebuild` instead, which only
-fills in `__dict__`: no `__init__`, converters or checks.
+JAX rebuilding a tree (`tree_unflatten`) takes a cheap path instead, which
+only fills in `__dict__`: no `__init__`, converters or checks.
 """
 
 import abc
 import dataclasses
-import functools
 import inspect
-import warnings
+import types
 from collections.abc import Callable
 from typing import (
     TYPE_CHECKING,
     Any,
-    ClassVar,
     Final,
     Generic,
     ParamSpec,
@@ -27,20 +26,24 @@ from typing import (
     cast,
 )
 
-import jax
 import jax.tree_util as jtu
-import numpy as np
 from jaxtyping import Array
 from typing_extensions import dataclass_transform
 
-from . import _runtime_check
-from ._abstract import abstract_kind, is_classvar_annotation
+from . import _module_warnings, _runtime_check
+from ._abstract import abstract_sets, is_classvar_annotation, split_abstract_annotations
 from ._field import CONVERTER_KEY, STATIC_KEY, field
-from ._pytree_registration import REBUILD_KEY, REBUILD_TOKEN, register_native
+from ._pytree_registration import (
+    REBUILD_KEY,
+    REBUILD_TOKEN,
+    AttributesToken,
+    register_native,
+)
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 _R_co = TypeVar("_R_co", covariant=True)
+_M = TypeVar("_M")
 
 # ids of the instances whose `__init__` is running: only they accept assignment.
 _initialising: Final[set[int]] = set()
@@ -52,9 +55,11 @@ class ModuleFrozenError(dataclasses.FrozenInstanceError):
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _ClassInfo:
-    """What `_construct` needs about a class, computed once when it is defined."""
+    """What construction needs about a class, computed once when it is defined."""
 
     name: str
+    # A user-written `__init__` (own or inherited) rather than the generated one.
+    custom_init: bool
     # Whether `__init__` may assign through `self.x = ...` (a custom
     # `__init__` or a `__post_init__`); the generated one stores directly.
     assigns: bool
@@ -63,6 +68,10 @@ class _ClassInfo:
     field_names: frozenset[str]
     converters: tuple[tuple[str, Callable[[Any], Any]], ...]
     static_names: tuple[str, ...]
+    # Fields a generated `__init__` fills whose annotation admits a
+    # JAX-transformed callable (see _module_warnings); empty for a custom
+    # `__init__`, whose assignments are checked one by one.
+    scan_names: tuple[str, ...]
     abstract: tuple[str, ...]
     check_inits: tuple[Callable[[Any], None], ...]
     field_check: Callable[[Any], None] | None
@@ -73,52 +82,12 @@ def _is_plain_method(name: str, value: object) -> bool:
     return not dunder and inspect.isfunction(value)
 
 
-def _split_abstract_annotations(
-    namespace: dict[str, Any],
-) -> tuple[set[str], set[str]]:
-    """Remove AbstractVar/AbstractClassVar annotations; return their names."""
-    annotations: dict[str, Any] = namespace.get("__annotations__", {})
-    abstract_vars: set[str] = set()
-    abstract_classvars: set[str] = set()
-    for name, annotation in list(annotations.items()):
-        kind = abstract_kind(annotation)
-        if kind is None:
-            continue
-        if name in namespace:
-            raise TypeError(
-                f"{namespace.get('__qualname__', '?')}.{name} is annotated as {kind}"
-                " but also given a value; an abstract attribute has no value."
-            )
-        del annotations[name]
-        (abstract_vars if kind == "AbstractVar" else abstract_classvars).add(name)
-    return abstract_vars, abstract_classvars
-
-
-def _outstanding_abstract(
-    cls: type, namespace: dict[str, Any], new_vars: set[str], new_classvars: set[str]
-) -> tuple[frozenset[str], frozenset[str]]:
-    """Abstract attributes still unprovided after this class body."""
-    inherited_vars: set[str] = set()
-    inherited_classvars: set[str] = set()
-    nothing: frozenset[str] = frozenset()
-    for base in cls.__mro__[1:]:
-        inherited_vars |= getattr(base, "__eqx_abstract_vars__", nothing)
-        inherited_classvars |= getattr(base, "__eqx_abstract_classvars__", nothing)
-    annotations: dict[str, Any] = namespace.get("__annotations__", {})
-    fields = {f.name for f in dataclasses.fields(cast(Any, cls))}
-    provided_vars = {
-        name for name in inherited_vars if name in fields or name in namespace
-    }
-    provided_classvars = {
-        name
-        for name in inherited_classvars
-        if name in namespace
-        and (name not in annotations or is_classvar_annotation(annotations[name]))
-    }
-    return (
-        frozenset((inherited_vars - provided_vars) | new_vars),
-        frozenset((inherited_classvars - provided_classvars) | new_classvars),
-    )
+def _install_method_descriptors(cls: type, annotations: dict[str, Any]) -> None:
+    """Make `instance.method` a pytree: done after `type.__new__`, so that an
+    `__init_subclass__` hook sees (and may wrap) the functions as written."""
+    for name, value in list(cls.__dict__.items()):
+        if name not in annotations and _is_plain_method(name, value):
+            type.__setattr__(cls, name, _MethodDescriptor(value))
 
 
 def _check_inits(cls: type) -> tuple[Callable[[Any], None], ...]:
@@ -130,7 +99,61 @@ def _check_inits(cls: type) -> tuple[Callable[[Any], None], ...]:
 
 
 def _inherits_custom_init(bases: tuple[type, ...]) -> bool:
-    return any(getattr(base, "__eqx_custom_init__", False) for base in bases)
+    for base in bases:
+        info: _ClassInfo | None = getattr(base, "__eqx_info__", None)
+        if info is not None and info.custom_init:
+            return True
+    return False
+
+
+def _abstract_attributes(
+    cls: type,
+    own_annotations: dict[str, Any],
+    own_vars: set[str],
+    own_classvars: set[str],
+) -> tuple[frozenset[str], frozenset[str]]:
+    fields = {f.name for f in dataclasses.fields(cast(Any, cls))}
+    namespace = cls.__dict__
+
+    def provided(name: str) -> bool:
+        # `namespace` is read after `__init_subclass__`, which may set it.
+        return (
+            name in fields
+            or name in namespace
+            # provided further up the MRO (e.g. by an intermediate base)
+            or any(name in vars(k) for k in cls.__mro__[1:])
+            or is_classvar_annotation(own_annotations.get(name))
+        )
+
+    return abstract_sets(cls.__mro__[1:], own_vars, own_classvars, provided)
+
+
+def _converter_input(converter: Callable[[Any], Any]) -> Any:
+    """The annotation of a converter's first parameter (`Any` if none)."""
+    try:
+        parameters = list(inspect.signature(converter).parameters.values())
+    except (TypeError, ValueError):  # e.g. some builtins have no signature
+        return Any
+    if not parameters or parameters[0].annotation is inspect.Parameter.empty:
+        return Any
+    return parameters[0].annotation
+
+
+def _finish_generated_init(
+    cls: type, fields: tuple[dataclasses.Field[Any], ...]
+) -> None:
+    """The generated `__init__` takes what the converters take, and carries
+    the docstring of the `__init__` it replaces (as in Equinox)."""
+    init = cls.__dict__["__init__"]
+    for f in fields:
+        if f.init and CONVERTER_KEY in f.metadata:
+            init.__annotations__[f.name] = _converter_input(f.metadata[CONVERTER_KEY])
+    replaced: object = super(cast(Any, cls), cls).__init__
+    init.__doc__ = replaced.__doc__
+
+
+def _is_module_class(annotation: type) -> bool:
+    return isinstance(annotation, _ModuleMeta)
 
 
 def _class_info(
@@ -141,6 +164,7 @@ def _class_info(
     abstract = sorted(abstract_attributes | abstract_methods)
     return _ClassInfo(
         name=cls.__qualname__,
+        custom_init=custom_init,
         assigns=custom_init or hasattr(cls, "__post_init__"),
         fields=fields,
         n_fields=len(fields),
@@ -151,6 +175,13 @@ def _class_info(
             if CONVERTER_KEY in f.metadata
         ),
         static_names=tuple(f.name for f in fields if f.metadata.get(STATIC_KEY)),
+        scan_names=()
+        if custom_init
+        else tuple(
+            f.name
+            for f in fields
+            if _module_warnings.may_hold_transformed(f.type, _is_module_class)
+        ),
         abstract=tuple(abstract),
         check_inits=_check_inits(cls),
         field_check=_runtime_check.build_field_checker(cls),
@@ -170,21 +201,23 @@ class _ModuleMeta(abc.ABCMeta):
         namespace: dict[str, Any],
         /,
         *,
-        typecheck: bool | None = None,
+        typecheck: _runtime_check.LevelSpec | None = None,
+        strict: bool = False,
         **kwargs: Any,
     ) -> "_ModuleMeta":
-        abstract_vars, abstract_classvars = _split_abstract_annotations(namespace)
+        # `strict=` is accepted as Equinox accepts it (it checks nothing).
+        del strict
+        annotations, abstract_vars, abstract_classvars = split_abstract_annotations(
+            namespace, namespace.get("__qualname__", name)
+        )
         custom_init = "__init__" in namespace or _inherits_custom_init(bases)
         # Run-time type checking: annotated methods get checking wrappers
-        # (still plain functions) before they become method descriptors.
+        # (still plain functions) before any `__init_subclass__` sees them.
         _runtime_check.wrap_checked_methods(namespace)
-        for attr, value in list(namespace.items()):
-            if _is_plain_method(attr, value):
-                namespace[attr] = _MethodDescriptor(value)
         cls = super().__new__(mcs, name, bases, namespace, **kwargs)
+        _install_method_descriptors(cls, annotations)
         if typecheck is not None:
             cls.__eqx_typecheck__ = typecheck  # type: ignore[attr-defined]  # class-level flag read by _runtime_check
-        cls.__eqx_custom_init__ = custom_init  # type: ignore[attr-defined]  # read by subclasses
         # frozen=True makes the generated `__init__` store fields with
         # `object.__setattr__` (fast, no per-field Python call); the frozen
         # `__setattr__` it adds is then replaced by ours, which also lets a
@@ -194,12 +227,20 @@ class _ModuleMeta(abc.ABCMeta):
         )
         type.__setattr__(cls, "__setattr__", _module_setattr)
         type.__setattr__(cls, "__delattr__", _module_delattr)
-        vars_left, classvars_left = _outstanding_abstract(
-            cls, namespace, abstract_vars, abstract_classvars
+        # Abstract annotations are not fields, but stay visible in the class's
+        # annotations (as written, in their order).
+        if annotations:
+            cls.__annotations__.clear()
+            cls.__annotations__.update(annotations)
+        vars_left, classvars_left = _abstract_attributes(
+            cls, annotations, abstract_vars, abstract_classvars
         )
-        cls.__eqx_abstract_vars__ = vars_left  # type: ignore[attr-defined]  # read by subclasses
-        cls.__eqx_abstract_classvars__ = classvars_left  # type: ignore[attr-defined]  # read by subclasses
+        type.__setattr__(cls, "__abstractvars__", vars_left)
+        type.__setattr__(cls, "__abstractclassvars__", classvars_left)
         fields = dataclasses.fields(cast(Any, cls))
+        if not custom_init:
+            _finish_generated_init(cls, fields)
+        _module_warnings.check_post_init(cls, custom_init)
         register_native(
             cls,
             [f.name for f in fields if not f.metadata.get(STATIC_KEY)],
@@ -214,20 +255,79 @@ class _ModuleMeta(abc.ABCMeta):
         # The keyword-only parameter is named after REBUILD_KEY: binding it
         # is cheaper than popping it from `kwargs` (this is the unflatten
         # hot path).
-        def __call__(cls, /, *args, _eqx_rebuild_token=None, **kwargs):
-            if _eqx_rebuild_token is REBUILD_TOKEN:
+        def __call__(cls, /, *args, __eqx_rebuild__=None, **kwargs):
+            if __eqx_rebuild__ is REBUILD_TOKEN:
                 # JAX rebuilding a tree: `kwargs` is a fresh dict holding
                 # exactly the fields, so it can become the instance's dict.
                 obj = _new_instance(cls)
                 _set_attribute(obj, "__dict__", kwargs)
                 return obj
-            if _eqx_rebuild_token is not None:
-                kwargs[REBUILD_KEY] = _eqx_rebuild_token
-            return _construct(cls, args, kwargs)
+            if type(__eqx_rebuild__) is AttributesToken:
+                # Rebuilding an instance that carries extra attributes.
+                obj = _new_instance(cls)
+                kwargs.update(__eqx_rebuild__.attributes)
+                kwargs[REBUILD_KEY] = __eqx_rebuild__
+                _set_attribute(obj, "__dict__", kwargs)
+                return obj
+            if __eqx_rebuild__ is not None:
+                kwargs[REBUILD_KEY] = __eqx_rebuild__
+            # User construction, inlined (no extra call on this path).
+            info = cls.__eqx_info__
+            if info.abstract:
+                raise _abstract_error(info)
+            obj = _new_instance(cls)
+            if info.assigns:
+                key = id(obj)
+                _initialising.add(key)
+                try:
+                    obj.__init__(*args, **kwargs)
+                finally:
+                    _initialising.discard(key)
+            else:
+                # Looked up per call, not cached: a decorator may wrap
+                # `__init__` after the class is made (`jaxtyping.jaxtyped`).
+                obj.__init__(*args, **kwargs)
+            values = obj.__dict__
+            if len(values) < info.n_fields:
+                _fill_unassigned(obj, info)
+            if info.scan_names:
+                # Stored without `__setattr__`: look at what was stored.
+                _module_warnings.check_fields(
+                    info.name, values, info.scan_names, stacklevel=2
+                )
+            for name, converter in info.converters:
+                values[name] = converter(values[name])
+            if info.static_names:
+                _module_warnings.check_static(
+                    info.name, values, info.static_names, stacklevel=2
+                )
+            if info.field_check is not None:
+                info.field_check(obj)
+            for check_init in info.check_inits:
+                check_init(obj)
+            return obj
+
+        @property
+        def __signature__(cls):
+            # What `inspect.signature(Cls)` shows: `__init__` without `self`
+            # (never the rebuild keyword of `__call__`). A property of the
+            # metaclass, so instances (whose `__call__` has its own
+            # signature) do not see it.
+            signature = inspect.signature(cls.__init__)
+            parameters = list(signature.parameters.values())[1:]
+            return signature.replace(parameters=parameters)
 
 
 _new_instance: Callable[[type], Any] = object.__new__
 _set_attribute: Callable[[object, str, Any], None] = object.__setattr__
+
+
+def _abstract_error(info: _ClassInfo) -> TypeError:
+    return TypeError(
+        f"Can't instantiate abstract module {info.name}: it does not provide "
+        + ", ".join(info.abstract)
+        + "."
+    )
 
 
 def _fill_unassigned(obj: object, info: _ClassInfo) -> None:
@@ -252,18 +352,43 @@ def _module_setattr(self: object, name: str, value: object) -> None:
     # assign to any attribute name.
     info: _ClassInfo = getattr(type(self), "__eqx_info__")  # noqa: B009  # set by the metaclass
     if id(self) not in _initialising:
+        if name == "__orig_class__":
+            # `Generic` records `M[int]` on the instance `M[int](...)` made.
+            _set_attribute(self, name, value)
+            return
         raise ModuleFrozenError(
             f"cannot assign to field '{name}' of {info.name}: modules are "
             "immutable after __init__. Use eqx.tree_at(lambda m: "
             f"m.{name}, module, new_value) to get an updated copy."
         )
     if name not in info.field_names:
-        raise AttributeError(
+        raise ModuleFrozenError(
             f"{info.name} has no field '{name}': declare it as an annotated "
             f"class attribute (`{name}: SomeType`) before assigning it in "
             "__init__."
         )
+    kind = type(value)
+    if kind is types.MethodType or kind is BoundMethod:
+        value = _own_method(self, info, name, value)
+    elif kind in _module_warnings.FUNCTION_TYPES:
+        _module_warnings.check_assigned(info.name, name, value, stacklevel=2)
     _set_attribute(self, name, value)
+
+
+def _own_method(self: object, info: _ClassInfo, name: str, value: Any) -> Any:
+    """`self.field = <a bound method>` in `__init__`."""
+    if value.__self__ is not self:
+        return value
+    if type(value) is BoundMethod:
+        # The field would hold the module itself: a cycle in the pytree.
+        raise ValueError(
+            f"{info.name}.__init__ assigns its own method to the field '{name}' "
+            f"(`self.{name} = self.method`): a module cannot contain itself. "
+            "Call the method from another method instead, or store a "
+            "function that takes the module as an argument."
+        )
+    # A plain method of `self` (a dunder such as `__call__`), as Equinox does.
+    return _bound_method(value.__func__, self)
 
 
 def _module_delattr(self: object, name: str) -> None:
@@ -273,56 +398,34 @@ def _module_delattr(self: object, name: str) -> None:
     )
 
 
-def _warn_static_arrays(obj: object, info: _ClassInfo) -> None:
-    for name in info.static_names:
-        if isinstance(obj.__dict__[name], jax.Array | np.ndarray):
-            warnings.warn(
-                f"{info.name}.{name} is marked static but holds an array: it is "
-                "kept in the treedef, never traced, and compared by identity "
-                "on every JIT call. Make it an ordinary field instead.",
-                UserWarning,
-                stacklevel=4,
-            )
+def with_attributes(module: _M, attributes: dict[str, object]) -> _M:
+    """A copy of `module` that also has `attributes` (non-field attributes,
+    kept through flattening and unflattening)."""
+    leaves, treedef = jtu.tree_flatten(module, is_leaf=lambda x: x is not module)
+    copy: _M = jtu.tree_unflatten(treedef, leaves)
+    values = copy.__dict__
+    previous = values.get(REBUILD_KEY)
+    merged = {**previous.attributes, **attributes} if previous else dict(attributes)
+    values.update(merged)
+    values[REBUILD_KEY] = AttributesToken(merged)
+    return copy
 
 
-def _construct(cls: _ModuleMeta, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    info = cls.__eqx_info__
-    if info.abstract:
-        raise TypeError(
-            f"Can't instantiate abstract module {info.name}: it does not provide "
-            + ", ".join(info.abstract)
-            + "."
-        )
-    obj = _new_instance(cls)
-    if info.assigns:
-        key = id(obj)
-        _initialising.add(key)
-        try:
-            obj.__init__(*args, **kwargs)
-        finally:
-            _initialising.discard(key)
-    else:
-        # Looked up per call, not cached: a decorator may wrap `__init__`
-        # after the class is made (e.g. `jaxtyping.jaxtyped`).
-        obj.__init__(*args, **kwargs)
-    values: dict[str, Any] = obj.__dict__
-    if len(values) < info.n_fields:
-        _fill_unassigned(obj, info)
-    for name, converter in info.converters:
-        values[name] = converter(values[name])
-    if info.static_names:
-        _warn_static_arrays(obj, info)
-    if info.field_check is not None:
-        info.field_check(obj)
-    for check_init in info.check_inits:
-        check_init(obj)
-    return obj
+def _bound_method(
+    func: Callable[..., Any], instance: object
+) -> "BoundMethod[..., Any]":
+    # Built directly: a bound method is not user construction.
+    bound = _new_instance(BoundMethod)
+    values: dict[str, Any] = bound.__dict__
+    values["__func__"] = func
+    values["__self__"] = instance
+    return cast("BoundMethod[..., Any]", bound)
 
 
 class _MethodDescriptor:
     """Replaces a plain function in a Module's class body.
 
-    `instance.method` gives a `_BoundMethod` pytree; `Cls.method` gives the
+    `instance.method` gives a `BoundMethod` pytree; `Cls.method` gives the
     function itself.
     """
 
@@ -345,11 +448,7 @@ class _MethodDescriptor:
     def __get__(self, instance: object, owner: type | None = None) -> Any:
         if instance is None:
             return self.method
-        # Build the pytree directly: a bound method is not user construction.
-        bound = _new_instance(_BoundMethod)
-        bound.__dict__["__func__"] = self.method
-        bound.__dict__["__self__"] = instance
-        return bound
+        return _bound_method(self.method, instance)
 
 
 class Module(metaclass=_ModuleMeta):
@@ -360,20 +459,21 @@ class Module(metaclass=_ModuleMeta):
     construction ends; use `eqx.tree_at` for out-of-place updates.
     """
 
-    # Read on flatten (it is the value of the rebuild pseudo-field).
-    _eqx_rebuild_token: ClassVar[object] = REBUILD_TOKEN
-
     def __eq__(self, other: object) -> "bool | Array":  # type: ignore[override]  # traced bool under JIT, like tree_equal
         from ._tree_equal import tree_equal
 
         return tree_equal(self, other)
 
     def __hash__(self) -> int:
+        # Every field's value, static ones included (as Equinox): a list or
+        # dict field makes the module unhashable, like an array does.
+        info: _ClassInfo = type(self).__eqx_info__
+        values = self.__dict__
         try:
-            return hash((type(self), *jtu.tree_leaves(self)))
+            return hash((type(self), *[values[f.name] for f in info.fields]))
         except TypeError as e:
             raise TypeError(
-                f"cannot hash {type(self).__qualname__}: one of its leaves is "
+                f"cannot hash {type(self).__qualname__}: one of its fields is "
                 f"unhashable ({e}). A module holding JAX/NumPy arrays has no "
                 "hash; use eqx.filter_jit (which never hashes arrays) rather "
                 "than passing the module where a hashable value is required."
@@ -385,7 +485,12 @@ class Module(metaclass=_ModuleMeta):
         return tree_pformat(self)
 
 
-class _BoundMethod(Module, Generic[_P, _R_co]):
+# Read on flatten (the value of the rebuild pseudo-field); set here rather
+# than in the class body so that static tools never offer it.
+type.__setattr__(Module, REBUILD_KEY, REBUILD_TOKEN)
+
+
+class BoundMethod(Module, Generic[_P, _R_co]):
     """A method looked up on a module instance, as a pytree: the instance is a
     child, so `jax.jit(model.method)` traces the model's arrays."""
 
@@ -395,6 +500,23 @@ class _BoundMethod(Module, Generic[_P, _R_co]):
     def __call__(self, *args: _P.args, **kwargs: _P.kwargs) -> _R_co:
         return self.__func__(self.__self__, *args, **kwargs)
 
+    # What a Python bound method forwards from its function.
     @property
     def __wrapped__(self) -> Callable[..., _R_co]:
-        return functools.partial(self.__func__, self.__self__)
+        return types.MethodType(self.__func__, self.__self__)
+
+    if not TYPE_CHECKING:
+        # `__name__`/`__qualname__` of an instance: those of the method, as
+        # for a Python bound method. (Type slots, not class attributes, so
+        # they are only reachable through `__getattr__`; hidden from static
+        # tools, which would otherwise accept any attribute.)
+        def __getattr__(self, name):
+            if name in ("__name__", "__qualname__"):
+                return getattr(self.__func__, name)
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
+
+    @property
+    def __doc__(self) -> str | None:  # type: ignore[override]  # pyright: ignore[reportIncompatibleVariableOverride]  # the method's docstring
+        return self.__func__.__doc__

@@ -8,53 +8,40 @@ Two hooks, both called by the Module metaclass when a class is created:
 - `wrap_checked_methods(namespace)` replaces `__call__` and the public methods
   whose signature mentions a jaxtyping type by checking wrappers.
 
-Control: the class keyword `typecheck=False` (stored as `__eqx_typecheck__`,
-inherited) turns checking off for a class and its subclasses; the environment
-variable `EQX_TYPECHECK=0`, read once at import, turns it off everywhere.
+What a mismatch does (raise, warn once, nothing) is the class's level: see
+`_level` for the `typecheck=` class keyword, `eqx.set_typecheck_level(...,
+package=...)` and the environment variable `EQX_TYPECHECK`.
 
 Modules of this package import one way only, each from those above it:
 
-    _memo       jaxtyping's dimension memo (the only use of its internals)
-    _arrays     fast checks for the commonest jaxtyping array types
-    _hints      an annotation compiled to a `HintCheck`
-    _explain    why a value failed, replaying the checks that passed
-    _errors     `TypeCheckError` and the text of its messages
-    _fields     checking the fields of a new instance
-    _methods    checking the arguments and return value of a method call
-    (this file) the hooks the Module metaclass calls
+    _memo           jaxtyping's dimension memo (the only use of its internals)
+    _names          how classes, annotations and values are spelled
+    _arrays         fast checks for common array types; NumPy acceptance
+    _array_reasons  why a value fails an array type (with cast advice)
+    _containers     complete checks of list/tuple/dict/set annotations
+    _hints          an annotation compiled to a `HintCheck`
+    _explain        why a value failed, replaying the checks that passed
+    _errors         `TypeCheckError`, `TypeCheckWarning`, message text
+    _level          error / warn / off, per class, package and environment
+    _report         raise, warn once, or ignore a mismatch
+    _fields         checking the fields of a new instance
+    _methods        checking the arguments and return value of a method call
+    (this file)     the hooks the Module metaclass calls
 """
 
-import os
 from collections.abc import Callable, MutableMapping
-from typing import Any, Final
+from typing import Any
 
 from ._fields import make_field_checker
+from ._level import ENABLED, LevelSpec, checks_run
 from ._methods import checked_method
 
-_OFF: Final = frozenset({"0", "false", "off", "no"})
-_ON: Final = frozenset({"", "1", "true", "on", "yes"})
-
-
-def _read_environment() -> bool:
-    value = os.environ.get("EQX_TYPECHECK", "1").strip().lower()
-    if value not in _OFF | _ON:
-        raise ValueError(
-            f"EQX_TYPECHECK={value!r} is not understood: use 1 (run-time type "
-            "checking on, the default) or 0 (off)."
-        )
-    return value in _ON
-
-
-ENABLED: Final = _read_environment()
-
-
-def class_checks_enabled(cls: type) -> bool:
-    return ENABLED and bool(getattr(cls, "__eqx_typecheck__", True))
+__all__ = ["LevelSpec", "build_field_checker", "wrap_checked_methods"]
 
 
 def build_field_checker(cls: type) -> Callable[[Any], None] | None:
     """The field checker for `cls`, or None when there is nothing to check."""
-    if not class_checks_enabled(cls):
+    if not checks_run(cls):
         return None
     return make_field_checker(cls)
 

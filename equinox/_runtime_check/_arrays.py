@@ -10,13 +10,16 @@ shape, binding names in jaxtyping's own memo. Every other annotation (variadic,
 broadcastable, symbolic, `?` dimensions, regex dtypes, other array types), and
 every value that is not a concrete JAX array (tracers, NumPy arrays), goes to
 jaxtyping. `tests/test_runtime_check_arrays.py` checks the two agree.
+
+`accept_numpy` widens a check over `jax.Array` to NumPy and Python values.
 """
 
 from collections.abc import Callable
-from typing import Final, cast
+from typing import Any, Final, cast
 
 import jax
 import jax.core
+import numpy as np
 
 from ._memo import current_single_memo
 
@@ -123,3 +126,67 @@ def fast_array_check(hint: type) -> Callable[[object], bool] | None:
         return True
 
     return check
+
+
+# --------------------------------------------------- NumPy and Python scalars
+# JAX accepts NumPy arrays, NumPy scalars and Python scalars wherever it takes
+# an array, so a jaxtyping type over `jax.Array` accepts them too: a NumPy
+# value is checked against the same dtype and shape over `numpy.ndarray`
+# (sharing the dimension memo), without converting it.
+
+_SCALARS: Final = (bool, int, float, complex)
+
+
+def numpy_twin(hint: type) -> type | None:
+    """The jaxtyping type with `hint`'s dtype and shape over `numpy.ndarray`,
+    when `hint` is over `jax.Array` (PRNG keys have no NumPy form)."""
+    if getattr(hint, "array_type", None) is not jax.Array:
+        return None
+    family: object = getattr(hint, "dtype", None)
+    dim_str: object = getattr(hint, "dim_str", None)
+    if family is None or not isinstance(dim_str, str):
+        return None
+    if getattr(family, "__name__", None) == "Key":
+        return None
+    try:
+        twin: object = family[np.ndarray, dim_str]  # type: ignore[index]  # jaxtyping dtype classes are subscriptable
+    except Exception:  # an array type jaxtyping cannot rebuild: no twin
+        return None
+    return twin if isinstance(twin, type) else None
+
+
+def numpy_forms(value: object) -> tuple[np.ndarray[Any, Any], ...]:
+    """`value` as the NumPy arrays to try: itself for an ndarray, a 0-d array
+    for a NumPy or Python scalar (a Python int also as float64, the numeric
+    tower), nothing for anything else."""
+    if isinstance(value, np.ndarray):
+        array: np.ndarray[Any, Any] = value  # pyright: ignore[reportUnknownVariableType]  # any ndarray
+        return (array,)
+    if isinstance(value, np.number | np.bool_):
+        return (np.asarray(cast(object, value)),)
+    if isinstance(value, _SCALARS):
+        try:
+            forms = [np.asarray(value)]
+            if type(value) is int:
+                forms.append(np.asarray(value, dtype=np.float64))
+        except OverflowError:
+            return ()
+        return tuple(forms)
+    return ()
+
+
+def accept_numpy(
+    hint: type, check: Callable[[object], bool]
+) -> Callable[[object], bool]:
+    """`check`, also accepting NumPy and Python values that match `hint`'s
+    dtype and shape."""
+    twin = numpy_twin(hint)
+    if twin is None:
+        return check
+
+    def check_or_numpy(value: object) -> bool:
+        if check(value):
+            return True
+        return any(isinstance(form, twin) for form in numpy_forms(value))
+
+    return check_or_numpy

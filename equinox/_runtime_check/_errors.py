@@ -1,14 +1,14 @@
-"""`eqx.TypeCheckError` and the text of its messages."""
+"""`eqx.TypeCheckError`, `eqx.TypeCheckWarning` and the text of their messages."""
 
-import reprlib
+import re
 from collections.abc import Iterable, Mapping
 from typing import Final
 
-import jax
 import jaxtyping
 
-from ._hints import HintCheck, format_hint
 from ._explain import explain_failure
+from ._hints import HintCheck
+from ._names import describe_value, format_hint
 
 
 class TypeCheckError(jaxtyping.TypeCheckError):
@@ -21,57 +21,56 @@ class TypeCheckError(jaxtyping.TypeCheckError):
     """
 
 
-_DTYPE_PREFIXES: Final = (
-    ("bfloat", "bf"),
-    ("float", "f"),
-    ("uint", "u"),
-    ("int", "i"),
-    ("complex", "c"),
-)
-_repr: Final = reprlib.Repr()
-_repr.maxstring = 60
-_repr.maxother = 80
+class TypeCheckWarning(UserWarning):
+    """A Module field, method argument or return value does not match its
+    annotation, reported instead of raising `TypeCheckError` because the check
+    level is `"warn"`.
+
+    The level is `"warn"` under the environment variable `EQX_TYPECHECK=warn`,
+    for a class declared with `typecheck="warn"`, and for the classes of a
+    package whose author called `eqx.set_typecheck_level("warn",
+    package=...)`. Each mismatch (class, field or argument, expected type) is
+    reported once per process; execution carries on as if unchecked. Turn the
+    warnings into errors with `warnings.simplefilter("error",
+    eqx.TypeCheckWarning)`.
+    """
 
 
-def _short_dtype(dtype: object) -> str:
-    name = str(getattr(dtype, "name", dtype))
-    for long, short in _DTYPE_PREFIXES:
-        if name.startswith(long) and name[len(long) :].isdigit():
-            return short + name[len(long) :]
-    return name
+# `argument 'x'`, `field 'weight'`, `argument '*args'[1]` -> the name to use
+# in a cast suggestion.
+_QUOTED_NAME: Final = re.compile(r"'\**([A-Za-z_]\w*)'(\[\d+\])?")
 
 
-def describe_value(value: object) -> str:
-    """`f32[2,3]` for arrays (plus the array type when not a JAX array),
-    otherwise the type and a short repr."""
-    shape = getattr(value, "shape", None)
-    dtype = getattr(value, "dtype", None)
-    if isinstance(shape, tuple) and dtype is not None:
-        dims = ",".join(str(size) for size in shape)  # pyright: ignore[reportUnknownVariableType, reportUnknownArgumentType]  # any array library
-        text = f"{_short_dtype(dtype)}[{dims}]"
-        if not isinstance(value, jax.Array):
-            kind = type(value)
-            text += f" ({kind.__module__}.{kind.__qualname__}, not a jax.Array)"
-        return text
-    return f"{type(value).__qualname__} {_repr.repr(value)}"
+def _subject(what: str) -> str:
+    match = _QUOTED_NAME.search(what)
+    if match is None:
+        return "out"
+    return match.group(1) + (match.group(2) or "")
 
 
-def type_check_error(
+def type_check_message(
     owner: str,
     what: str,
     arguments: Mapping[str, object],
     passed: Iterable[tuple[str, HintCheck, object]],
     failing: HintCheck,
     value: object,
-) -> TypeCheckError:
-    """The error for `value` failing `failing`; `passed` are the checks run
+) -> str:
+    """The message for `value` failing `failing`; `passed` are the checks run
     before it in the same memo (replayed to say where each dimension came from).
     """
-    reason, bindings = explain_failure(arguments, passed, failing, value)
-    return TypeCheckError(
-        f"{owner}: {what} does not match its annotation.\n"
-        f"  expected: {format_hint(failing.hint)}\n"
-        f"  got:      {describe_value(value)}\n"
-        f"  reason:   {reason}\n"
-        f"  dimensions bound so far: {', '.join(bindings) if bindings else 'none'}"
+    reason, bindings = explain_failure(
+        arguments, passed, failing, value, _subject(what)
     )
+    lines = [
+        f"{owner}: {what} does not match its annotation.",
+        f"  expected: {format_hint(failing.hint)}",
+        f"  got:      {describe_value(value)}",
+    ]
+    if reason:
+        lines.append(f"  reason:   {reason}")
+    if failing.uses_memo:
+        lines.append(
+            f"  dimensions bound so far: {', '.join(bindings) if bindings else 'none'}"
+        )
+    return "\n".join(lines)

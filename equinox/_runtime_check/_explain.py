@@ -11,11 +11,13 @@ def explain_failure(
     passed: Iterable[tuple[str, HintCheck, object]],
     failing: HintCheck,
     value: object,
-) -> tuple[str, list[str]]:
+    subject: str,
+) -> tuple[str | None, list[str]]:
     """Replay the checks that passed, in order, in a fresh memo, recording which
-    check bound each dimension; then explain why `value` fails `failing`.
+    check bound each dimension; then explain why `value` (called `subject` in
+    advice) fails `failing`.
 
-    Returns the reason and `["out=4 (from field 'weight')", ...]`.
+    Returns the reason (None when there is nothing to add) and `["out=4 (from field 'weight')", ...]`.
     """
     provenance: dict[str, str] = {}
     push_memo(arguments)
@@ -29,7 +31,7 @@ def explain_failure(
             for name, size in current_bindings().items():
                 if name not in before:
                     provenance[name] = f"{name}={size} (from {label})"
-        reason = failing.explain(value)
+        reason = failing.explain(value, subject)
         bindings = [
             provenance.get(name, f"{name}={size}")
             for name, size in current_bindings().items()

@@ -11,11 +11,12 @@ import inspect
 import sys
 import weakref
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any, Final, cast
 
 from jaxtyping import AnnotationError
 
-from ._errors import type_check_error
+from ._errors import TypeCheckError, type_check_message
 from ._hints import (
     NEVER_SEEN,
     ClassInfo,
@@ -25,7 +26,10 @@ from ._hints import (
     remember_type,
     resolve,
 )
+from ._level import Level, class_level
 from ._memo import pop_memo, push_memo
+from ._names import format_hint, owner_name
+from ._report import report
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -65,7 +69,7 @@ def _compute_plan(cls: type) -> FieldPlan:
             checks.append((f.name, check))
     checks.sort(key=lambda item: item[1].symbolic)  # stable: symbolic ones last
     return FieldPlan(
-        owner=cls.__qualname__,
+        owner=owner_name(cls.__module__, cls.__qualname__),
         checks=tuple(checks),
         uses_memo=any(check.uses_memo for _, check in checks),
         complete=complete,
@@ -88,13 +92,15 @@ def _field_error(plan: FieldPlan, obj: object, name: str) -> Exception:
     passed: list[tuple[str, HintCheck, object]] = []
     for field_name, check in plan.checks:
         if field_name == name:
-            return type_check_error(
-                plan.owner,
-                f"field '{name}'",
-                {"self": obj},
-                passed,
-                check,
-                values[name],
+            return TypeCheckError(
+                type_check_message(
+                    plan.owner,
+                    f"field '{name}'",
+                    {"self": obj},
+                    passed,
+                    check,
+                    values[name],
+                )
             )
         passed.append((f"field '{field_name}'", check, values[field_name]))
     raise AssertionError(f"no check for field {name!r}")
@@ -102,6 +108,56 @@ def _field_error(plan: FieldPlan, obj: object, name: str) -> Exception:
 
 def _annotation_error(plan: FieldPlan, name: str, error: AnnotationError) -> Exception:
     return AnnotationError(f"{plan.owner}: the annotation of field '{name}': {error}")
+
+
+def _annotation_text(plan: FieldPlan, name: str, error: AnnotationError) -> str:
+    return str(_annotation_error(plan, name, error))
+
+
+def _report_all(plan: FieldPlan, obj: object, level: Level) -> None:
+    """Check every field again in a fresh memo, reporting each mismatch (at
+    a level below "error": nothing is raised)."""
+    values = obj.__dict__
+    passed: list[tuple[str, HintCheck, object]] = []
+    push_memo({"self": obj})
+    try:
+        for name, check in plan.checks:
+            value = values[name]
+            label = f"field '{name}'"
+            key = (plan.owner, label, format_hint(check.hint))
+            try:
+                ok = check.passes(value)
+            except AnnotationError as e:
+                report(level, key, partial(_annotation_text, plan, name, e))
+                continue
+            if ok:
+                passed.append((label, check, value))
+                continue
+            message = partial(
+                type_check_message,
+                plan.owner,
+                label,
+                {"self": obj},
+                tuple(passed),
+                check,
+                value,
+            )
+            report(level, key, message)
+    finally:
+        pop_memo()
+
+
+def _failed(
+    plan: FieldPlan, obj: object, name: str, error: AnnotationError | None
+) -> None:
+    """Field `name` failed (or its annotation could not be applied): raise at
+    level "error", else report every mismatching field and carry on."""
+    level = class_level(type(obj))
+    if level == "error":
+        if error is not None:
+            raise _annotation_error(plan, name, error) from error
+        raise _field_error(plan, obj, name)
+    _report_all(plan, obj, level)
 
 
 _Fast = tuple[
@@ -136,9 +192,9 @@ def _checker(plan: FieldPlan) -> Callable[[Any], None]:
                         continue
                 elif predicate is not None and predicate(value):
                     continue
-                raise _field_error(plan, obj, name)
+                return _failed(plan, obj, name, None)
         except AnnotationError as e:  # a jaxtyping annotation it cannot apply
-            raise _annotation_error(plan, name, e) from e
+            _failed(plan, obj, name, e)
 
     def check_with_memo(obj: Any) -> None:
         # All fields of one instance share one jaxtyping dimension memo.

@@ -1,41 +1,49 @@
 """One annotation turned into a fast run-time check (`HintCheck`).
 
-Most annotations are classes, unions of classes, or jaxtyping array types
-(which are classes whose `isinstance` checks dtype and shape against the
-current jaxtyping dimension memo). Those become one `isinstance` call against a
-class or a tuple of classes. Everything else (`list[Linear]`, `Callable[...]`,
-`Literal[...]`, `tuple[Float[...], ...]`) goes through beartype, which calls
-jaxtyping's `isinstance` for any array types nested inside, so the same memo is
-shared.
+Most annotations are classes or unions of classes: one `isinstance` call
+against a class or a tuple of classes. A jaxtyping array type (whose
+`isinstance` checks dtype and shape against the current jaxtyping dimension
+memo) also accepts NumPy values of the right dtype and shape; a union with such
+a member checks its members one by one. Containers (`list[Linear]`,
+`tuple[Float[...], ...]`, `dict[str, X]`) are walked completely by
+`_containers`. Everything else (`Callable[...]`, `Literal[...]`, protocols)
+goes through beartype, which calls jaxtyping's `isinstance` for any array types
+nested inside, so the same memo is shared.
 """
 
 import abc
 import dataclasses
+import functools
 import re
 import types
 import typing
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Final, ForwardRef, TypeAlias, TypeGuard, TypeVar, cast
+from typing import Any, Final, ForwardRef, TypeAlias, TypeVar, cast
 
 import jax
 import jax.core
 import jaxtyping
+import numpy as np
 from beartype import BeartypeConf
 from beartype.door import die_if_unbearable, is_bearable
 from beartype.roar import BeartypeException
-from jaxtyping import AbstractArray
 
-from ._arrays import fast_array_check
+from ._array_reasons import array_reason
+from ._arrays import accept_numpy, fast_array_check
+from ._containers import container_check
+from ._names import is_array_hint
 
 ClassInfo: TypeAlias = type | tuple[type, ...]
 
 # `int` is acceptable where `float` is annotated (PEP 484's numeric tower),
 # exactly as mypy and pyright accept it: code that passes the static checkers
-# must not fail at run time.
+# must not fail at run time. A NumPy array or scalar is accepted where a
+# `jax.Array` is (JAX takes them wherever it takes an array).
 BEARTYPE_CONF: Final = BeartypeConf(is_pep484_tower=True)
-_TOWER: Final[dict[type, tuple[type, ...]]] = {
+_WIDER: Final[dict[type, tuple[type, ...]]] = {
     float: (float, int),
     complex: (complex, float, int),
+    jax.Array: (jax.Array, np.ndarray, np.number, np.bool_),
 }
 _UNION_ORIGINS: Final = (typing.Union, types.UnionType)
 # jaxtyping's `PyTree[...]` types all subclass `PyTree` (a class at run time).
@@ -49,6 +57,9 @@ class Unresolved:
 
 
 UNRESOLVED: Final = Unresolved()
+
+
+Reasoner = Callable[[object, str], str | None]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -70,6 +81,9 @@ class HintCheck:
     # when the result depends on the type alone (no array shapes involved).
     # `type(x) in set` is ~5x faster than `isinstance(x, jax.Array)`.
     seen_types: set[type] | frozenset[type]
+    # Why a failing value fails, given the name to use for it in advice
+    # (`x` in "cast with x.astype(...)"); None when "expected/got" says all.
+    reasoner: Reasoner
 
     def passes(self, value: object) -> bool:
         if type(value) in self.seen_types:
@@ -82,27 +96,9 @@ class HintCheck:
         assert self.predicate is not None
         return self.predicate(value)
 
-    def explain(self, value: object) -> str:
+    def explain(self, value: object, subject: str) -> str | None:
         """Why `value` fails (call inside the same memo state as the check)."""
-        if is_array_hint(self.hint):
-            return _class_reason(self.hint, value)
-        if self.classinfo is None:
-            try:
-                die_if_unbearable(value, cast(Any, self.hint), conf=BEARTYPE_CONF)
-            except BeartypeException as e:
-                return str(e)
-            except Exception as e:  # a violation reported by jaxtyping itself
-                return f"{type(e).__name__}: {e}"
-            return "beartype rejected the value (a randomly sampled item failed)"
-        members = (
-            self.classinfo if isinstance(self.classinfo, tuple) else (self.classinfo,)
-        )
-        reasons = [_class_reason(member, value) for member in members]
-        if len(reasons) == 1:
-            return reasons[0]
-        return "; ".join(
-            f"not {format_hint(m)}: {r}" for m, r in zip(members, reasons, strict=True)
-        )
+        return self.reasoner(value, subject)
 
 
 # What a non-cacheable check uses as its `seen_types`.
@@ -131,55 +127,8 @@ def _type_decides(cls: type) -> bool:
     )
 
 
-def _class_reason(cls: type, value: object) -> str:
-    reason = getattr(cls, "__instancecheck_str__", None)
-    if is_array_hint(cls) and callable(reason):
-        text = reason(value)
-        if isinstance(text, str) and text:
-            return text
-    return f"not an instance of {format_hint(cls)}"
-
-
-def is_array_hint(hint: object) -> TypeGuard[type]:
-    """A jaxtyping array type such as `Float[Array, "n"]`."""
-    return isinstance(hint, type) and issubclass(hint, AbstractArray)
-
-
 def _is_pytree_hint(hint: object) -> bool:
     return isinstance(hint, type) and issubclass(hint, _PYTREE)
-
-
-def format_hint(hint: object) -> str:
-    """A short, readable spelling of an annotation for error messages."""
-    if hint is type(None):
-        return "None"
-    if typing.get_origin(hint) in _UNION_ORIGINS:
-        return " | ".join(format_hint(arg) for arg in typing.get_args(hint))
-    if is_array_hint(hint):
-        return _array_hint_name(hint)
-    if isinstance(hint, type) and not isinstance(hint, types.GenericAlias):
-        module = hint.__module__
-        if module in ("builtins", "jaxtyping"):
-            return hint.__qualname__
-        return f"{module}.{hint.__qualname__}"
-    return repr(hint).replace("typing.", "")
-
-
-def _array_hint_name(hint: type) -> str:
-    dtype = getattr(hint, "dtype", None)
-    array_type = getattr(hint, "array_type", None)
-    dim_str = getattr(hint, "dim_str", None)
-    if dtype is None or array_type is None or not isinstance(dim_str, str):
-        return hint.__name__
-    dtype_name = getattr(dtype, "__name__", repr(dtype))
-    if isinstance(array_type, type):
-        if array_type.__module__.startswith("jax"):
-            array_name = "Array"
-        else:
-            array_name = format_hint(array_type)
-    else:
-        array_name = repr(array_type)
-    return f"{dtype_name}[{array_name}, {dim_str!r}]"
 
 
 def _walk(hint: object) -> Iterator[object]:
@@ -236,16 +185,18 @@ def _plain_class(hint: object) -> type | None:
 
 
 def _classinfo(hint: object) -> ClassInfo | None:
-    """A class (or tuple of classes) equivalent to `hint`, or None."""
+    """A class (or tuple of classes) equivalent to `hint`, or None. A union
+    with a jaxtyping array member is not one (its members are checked one by
+    one, each accepting NumPy values)."""
     members = (
         typing.get_args(hint) if typing.get_origin(hint) in _UNION_ORIGINS else (hint,)
     )
     classes: list[type] = []
     for member in members:
         cls = _plain_class(member)
-        if cls is None:
+        if cls is None or is_array_hint(cls):
             return None
-        classes.extend(_TOWER.get(cls, (cls,)))
+        classes.extend(_WIDER.get(cls, (cls,)))
     unique = tuple(dict.fromkeys(classes))
     info: ClassInfo = unique[0] if len(unique) == 1 else unique
     try:
@@ -253,6 +204,28 @@ def _classinfo(hint: object) -> ClassInfo | None:
     except TypeError:  # e.g. a Protocol that is not runtime-checkable
         return None
     return info
+
+
+def _no_reason(value: object, subject: str) -> None:
+    del value, subject
+
+
+def _beartype_reason(hint: object) -> Reasoner:
+    def reason(value: object, subject: str) -> str | None:
+        del subject
+        try:
+            die_if_unbearable(value, cast(Any, hint), conf=BEARTYPE_CONF)
+        except BeartypeException as e:
+            # beartype says "<caller> value <repr> violates type hint <hint>,
+            # as <why>."; only <why> adds to "expected/got".
+            text = str(e)
+            _, as_, why = text.partition(", as ")
+            return why.rstrip(".") if as_ else None
+        except Exception as e:  # a violation reported by jaxtyping itself
+            return str(e)
+        return None
+
+    return reason
 
 
 def _beartype_predicate(hint: object) -> Callable[[object], bool]:
@@ -276,6 +249,59 @@ def _beartype_predicate(hint: object) -> Callable[[object], bool]:
     return predicate
 
 
+def _array_parts(hint: type) -> tuple[Callable[[object], bool], Reasoner]:
+    fast = fast_array_check(hint)
+    exact: Callable[[object], bool] = (
+        fast if fast is not None else functools.partial(_isinstance, cls=hint)
+    )
+    return accept_numpy(hint, exact), functools.partial(array_reason, hint)
+
+
+def _isinstance(value: object, cls: type) -> bool:
+    return isinstance(value, cls)
+
+
+def _union_parts(
+    members: tuple[HintCheck, ...],
+) -> tuple[Callable[[object], bool], Reasoner]:
+    def predicate(value: object) -> bool:
+        return any(member.passes(value) for member in members)
+
+    def reason(value: object, subject: str) -> str | None:
+        # Only array members have more to say than "expected/got"; label them
+        # by their shape, the part that tells them apart.
+        reasons: dict[str, list[str]] = {}
+        for member in members:
+            if not is_array_hint(member.hint):
+                continue
+            text = member.explain(value, subject)
+            if text:
+                dims = getattr(member.hint, "dim_str", "")
+                reasons.setdefault(text, []).append(repr(dims))
+        if len(reasons) == 1:
+            return next(iter(reasons))
+        return (
+            "; ".join(
+                f"as shape {' or '.join(shapes)}: {text}"
+                for text, shapes in reasons.items()
+            )
+            or None
+        )
+
+    return predicate, reason
+
+
+def _compile_members(hint: object) -> tuple[HintCheck, ...] | None:
+    """The checks of a union's members; None when one accepts anything."""
+    members: list[HintCheck] = []
+    for arg in typing.get_args(hint):
+        check = compile_hint(arg)
+        if check is None:
+            return None
+        members.append(check)
+    return tuple(members)
+
+
 def mentions_jaxtyping(hint: object) -> bool:
     """Whether a resolved annotation contains a jaxtyping array or PyTree type."""
     return _memo_info(hint)[0]
@@ -291,18 +317,29 @@ def compile_hint(hint: object) -> HintCheck | None:
         return None if bound is None else compile_hint(bound)
     uses_memo, names, symbolic = _memo_info(hint)
     classinfo = _classinfo(hint)
-    predicate = None if classinfo is not None else _beartype_predicate(hint)
-    if is_array_hint(hint):
-        fast = fast_array_check(hint)
-        if fast is not None:
-            classinfo, predicate = None, fast
+    predicate: Callable[[object], bool] | None = None
+    reasoner: Reasoner = _no_reason
+    if classinfo is None:
+        if is_array_hint(hint):
+            predicate, reasoner = _array_parts(hint)
+        elif typing.get_origin(hint) in _UNION_ORIGINS:
+            members = _compile_members(hint)
+            if members is None:
+                return None
+            predicate, reasoner = _union_parts(members)
+        elif (container := container_check(hint, compile_hint)) is not None:
+            predicate, reasoner = container.passes, container.explain
+        else:
+            predicate, reasoner = _beartype_predicate(hint), _beartype_reason(hint)
     cacheable = classinfo is not None and not uses_memo
     if isinstance(classinfo, tuple):
         cacheable = cacheable and all(_type_decides(c) for c in classinfo)
     elif classinfo is not None:
         cacheable = cacheable and _type_decides(classinfo)
     seen: set[type] | frozenset[type] = set() if cacheable else NEVER_SEEN
-    return HintCheck(hint, classinfo, predicate, uses_memo, names, symbolic, seen)
+    return HintCheck(
+        hint, classinfo, predicate, uses_memo, names, symbolic, seen, reasoner
+    )
 
 
 def _needs_evaluation(annotation: object) -> bool:

@@ -14,11 +14,12 @@ import functools
 import inspect
 import weakref
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any, Final
 
 from jaxtyping import AnnotationError
 
-from ._errors import type_check_error
+from ._errors import TypeCheckError, type_check_message
 from ._fields import field_plan
 from ._hints import (
     HintCheck,
@@ -27,7 +28,10 @@ from ._hints import (
     mentions_jaxtyping,
     resolve,
 )
+from ._level import Level, checks_run, class_level
 from ._memo import pop_memo, push_memo
+from ._names import format_hint, owner_name
+from ._report import report
 
 _Item = tuple[str, HintCheck, object]
 # A field to bind: (label, check, field name).
@@ -98,7 +102,9 @@ def _plan(fn: Callable[..., Any]) -> _MethodPlan | None:
     checks += [var_keyword[1] if var_keyword else None]
     present = [c for c in checks if c is not None]
     return _MethodPlan(
-        owner=getattr(fn, "__qualname__", repr(fn)),
+        owner=owner_name(
+            getattr(fn, "__module__", "") or "", getattr(fn, "__qualname__", repr(fn))
+        ),
         positional=tuple(positional),
         var_positional=var_positional,
         keyword=keyword,
@@ -180,6 +186,12 @@ def _bind_fields(items: tuple[_Item, ...]) -> None:
             pass
 
 
+def _annotation_error(
+    plan: _MethodPlan, label: str, error: AnnotationError
+) -> AnnotationError:
+    return AnnotationError(f"{plan.owner}: the annotation of {label}: {error}")
+
+
 def _check_items(
     plan: _MethodPlan, instance: object, passed: tuple[_Item, ...], items: list[_Item]
 ) -> None:
@@ -187,18 +199,66 @@ def _check_items(
         try:
             ok = check.passes(value)
         except AnnotationError as e:
-            raise AnnotationError(
-                f"{plan.owner}: the annotation of {label}: {e}"
-            ) from e
-        if not ok:
-            raise type_check_error(
-                plan.owner,
-                label,
-                {"self": instance},
-                passed + tuple(items[:index]),
-                check,
-                value,
+            level = class_level(type(instance))
+            if level == "error":
+                raise _annotation_error(plan, label, e) from e
+            _report_rest(
+                plan, instance, passed + tuple(items[:index]), items[index:], level
             )
+            return
+        if not ok:
+            level = class_level(type(instance))
+            if level == "error":
+                raise TypeCheckError(
+                    type_check_message(
+                        plan.owner,
+                        label,
+                        {"self": instance},
+                        passed + tuple(items[:index]),
+                        check,
+                        value,
+                    )
+                )
+            _report_rest(
+                plan, instance, passed + tuple(items[:index]), items[index:], level
+            )
+            return
+
+
+def _annotation_text(plan: _MethodPlan, label: str, error: AnnotationError) -> str:
+    return str(_annotation_error(plan, label, error))
+
+
+def _report_rest(
+    plan: _MethodPlan,
+    instance: object,
+    passed: tuple[_Item, ...],
+    items: list[_Item],
+    level: Level,
+) -> None:
+    """Check `items` (the first of which failed) one by one in the current
+    memo, reporting each mismatch at `level` (below "error")."""
+    done = list(passed)
+    for label, check, value in items:
+        key = (plan.owner, label, format_hint(check.hint))
+        try:
+            ok = check.passes(value)
+        except AnnotationError as e:
+            report(level, key, partial(_annotation_text, plan, label, e))
+            continue
+        if ok:
+            done.append((label, check, value))
+            continue
+        message = partial(
+            type_check_message,
+            plan.owner,
+            label,
+            {"self": instance},
+            tuple(done),
+            check,
+            value,
+        )
+        report(level, key, message)
 
 
 def _checked_call(
@@ -278,7 +338,7 @@ def checked_method(name: str, fn: object) -> Callable[..., Any] | None:
             plan is None
             or not args
             or not plan.checks_anything
-            or not getattr(type(instance), "__eqx_typecheck__", True)
+            or not checks_run(type(instance))
         ):
             return method(*args, **kwargs)
         return _checked_call(plan, method, args, kwargs)
