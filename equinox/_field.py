@@ -4,6 +4,8 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, overload
 
+from typing_extensions import deprecated
+
 _T = TypeVar("_T")
 
 # Keys under which `field` stores its extra options in the dataclass metadata.
@@ -23,14 +25,15 @@ def _metadata(
             raise ValueError(
                 f"eqx.field: pass `{key}=` as an argument, not inside `metadata=`."
             )
-    if static:
-        merged[STATIC_KEY] = True
+    # Same key order as Equinox: converter, then static.
     if converter is not None:
         if not callable(converter):
             raise TypeError(
                 f"eqx.field: `converter` must be callable, got {converter!r}."
             )
         merged[CONVERTER_KEY] = converter
+    if static:
+        merged[STATIC_KEY] = True
     return merged
 
 
@@ -124,3 +127,15 @@ def field(
         metadata=_metadata(metadata, static, converter),
         kw_only=kw_only,
     )
+
+
+@deprecated(
+    "`eqx.static_field(...)` is deprecated: use `eqx.field(static=True, ...)`.",
+    category=UserWarning,
+)
+def static_field(**kwargs: Any) -> Any:
+    """Deprecated spelling of `eqx.field(static=True, **kwargs)`.
+
+    Warns (a `UserWarning`, as in Equinox) at every call.
+    """
+    return field(static=True, **kwargs)

@@ -1,10 +1,9 @@
 """`Partial` (a `functools.partial` that is a pytree) and `module_update_wrapper`."""
 
-import functools
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any, Final, Generic, TypeVar, cast
 
-from ._module import Module
+from ._module import Module, with_attributes
 
 _R = TypeVar("_R")
 _M = TypeVar("_M", bound=Module)
@@ -32,22 +31,35 @@ class Partial(Module, Generic[_R]):
         return self.func(*self.args, *args, **{**self.keywords, **kwargs})
 
 
-def module_update_wrapper(wrapper: _M) -> _M:
-    """Copy `__name__`, `__doc__`, ... from `wrapper.__wrapped__` onto `wrapper`.
+# What `functools.update_wrapper` copies, as Equinox copies it.
+_WRAPPER_ATTRIBUTES: Final = (
+    "__module__",
+    "__name__",
+    "__qualname__",
+    "__doc__",
+    "__annotations__",
+)
 
-    The module analogue of `functools.update_wrapper`: `wrapper` must define a
-    `__wrapped__` property returning the wrapped callable. Returns `wrapper`.
+
+def module_update_wrapper(wrapper: _M, wrapped: Callable[..., Any] | None = None) -> _M:
+    """`functools.update_wrapper` for modules: returns a copy of `wrapper`
+    carrying `__module__`, `__name__`, `__qualname__`, `__doc__` and
+    `__annotations__` of `wrapped` (by default `wrapper.__wrapped__`).
+
+    `wrapper` itself is unchanged. Its class must define `__wrapped__` as a
+    property returning the wrapped callable. The copied attributes are kept
+    by JAX transformations (they travel in the pytree structure).
     """
-    try:
-        wrapped: object = getattr(wrapper, "__wrapped__")  # noqa: B009  # a property the caller's class must define
-    except AttributeError:
-        raise TypeError(
+    if not isinstance(getattr(type(wrapper), "__wrapped__", None), property):
+        raise ValueError(
             f"module_update_wrapper: {type(wrapper).__qualname__} must define a "
             "`__wrapped__` property returning the callable it wraps."
-        ) from None
-    for attr in functools.WRAPPER_ASSIGNMENTS:
-        if not hasattr(wrapped, attr):
-            continue
-        # Modules are frozen; these are metadata, not fields, so bypass that.
-        object.__setattr__(wrapper, attr, getattr(wrapped, attr))
-    return wrapper
+        )
+    if wrapped is None:
+        wrapped = cast(Callable[..., Any], getattr(wrapper, "__wrapped__"))  # noqa: B009  # the property checked above
+    attributes = {
+        name: getattr(wrapped, name)
+        for name in _WRAPPER_ATTRIBUTES
+        if hasattr(wrapped, name)
+    }
+    return with_attributes(wrapper, attributes)

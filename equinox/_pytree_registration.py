@@ -4,7 +4,8 @@ JAX's dataclass nodes flatten with C++ `getattr`s and unflatten by calling the
 class with every field as a keyword. A Module's construction runs `__init__`,
 converters and checks, which must never happen when JAX merely rebuilds a tree.
 So each class gets one extra *static* pseudo-field, `REBUILD_KEY`, whose value
-is the class attribute `REBUILD_TOKEN`: it travels in the treedef, comes back
+is the class attribute `REBUILD_TOKEN` (set on `Module` at run time only,
+so static tools never see it): it travels in the treedef, comes back
 as a keyword on unflatten, and tells the metaclass to take the cheap path.
 
 `jax.tree_util.register_dataclass` insists that the names match the dataclass
@@ -31,7 +32,39 @@ class _RebuildToken:
         return "<equinox rebuild token>"
 
 
-REBUILD_KEY: Final = "_eqx_rebuild_token"
+# A dunder name: never shown as a completion or a private attribute of an
+# instance, never a dataclass field, never in a signature.
+class AttributesToken:
+    """A rebuild token that also carries non-field attributes of an instance
+    (`__name__`, `__doc__`, ... copied by `eqx.module_update_wrapper`).
+
+    Stored in that instance's `__dict__` under REBUILD_KEY, so it travels in
+    the treedef and a rebuilt tree gets the attributes back. Two tokens are
+    equal when their attributes are; the hash skips unhashable values.
+    """
+
+    __slots__ = ("attributes",)
+
+    def __init__(self, attributes: dict[str, object]) -> None:
+        self.attributes: Final = attributes
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is AttributesToken and self.attributes == other.attributes
+
+    def __hash__(self) -> int:
+        return hash(
+            tuple(
+                (key, value)
+                for key, value in self.attributes.items()
+                if isinstance(value, str)
+            )
+        )
+
+    def __repr__(self) -> str:
+        return f"<equinox rebuild token with {', '.join(self.attributes)}>"
+
+
+REBUILD_KEY: Final = "__eqx_rebuild__"
 REBUILD_TOKEN: Final = _RebuildToken()
 
 

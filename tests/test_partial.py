@@ -67,5 +67,34 @@ class NoWrapped(eqx.Module):
 
 
 def test_module_update_wrapper_needs_wrapped() -> None:
-    with pytest.raises(TypeError, match=r"NoWrapped must define a `__wrapped__`"):
+    # ValueError, as in Equinox 0.13.8 (also when `wrapped` is given).
+    with pytest.raises(ValueError, match=r"NoWrapped must define a `__wrapped__`"):
         eqx.module_update_wrapper(NoWrapped(1))
+    with pytest.raises(ValueError, match=r"NoWrapped must define a `__wrapped__`"):
+        eqx.module_update_wrapper(NoWrapped(1), double)
+
+
+def test_module_update_wrapper_returns_a_copy() -> None:
+    original = Wrapper(double)
+    wrapped = eqx.module_update_wrapper(original)
+    assert wrapped is not original
+    assert not hasattr(original, "__name__")
+    assert wrapped.__module__ == __name__
+    assert getattr(wrapped, "__qualname__") == "double"  # noqa: B009  # set on the instance
+    assert wrapped.__annotations__ == {"x": int, "return": int}
+
+
+def test_module_update_wrapper_explicit_wrapped() -> None:
+    wrapped = eqx.module_update_wrapper(Wrapper(double), len)
+    assert getattr(wrapped, "__name__") == "len"  # noqa: B009  # set on the instance
+
+
+def test_module_update_wrapper_attributes_survive_tree_map() -> None:
+    wrapped = eqx.module_update_wrapper(Wrapper(double))
+    rebuilt = jax.tree_util.tree_map(lambda leaf: leaf, wrapped)
+    assert getattr(rebuilt, "__name__") == "double"  # noqa: B009  # set on the instance
+    assert rebuilt.__doc__ == "Doubles x."
+    # The attributes are part of the structure (as in Equinox).
+    assert jax.tree_util.tree_leaves(wrapped) == [double]
+    assert wrapped != Wrapper(double)
+    assert wrapped == eqx.module_update_wrapper(Wrapper(double))
