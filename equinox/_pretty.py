@@ -1,20 +1,49 @@
 """`tree_pformat` / `tree_pprint`: readable summaries of pytrees."""
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import jax
+import jax.tree_util as jtu
 import wadler_lindig as wl
 
 
-def _truncated(
-    truncate_leaf: Callable[[Any], bool], struct_as_array: bool
+def _short_array(shape: tuple[int, ...], dtype: Any, weak: bool) -> Any:
+    """`f32[3,4]`, or `weak_f32[]` for a weakly typed value (no kind suffix)."""
+    summary = wl.array_summary(shape, str(dtype), None)
+    return wl.TextDoc("weak_" + summary.text) if weak else summary
+
+
+def _jax_partial(obj: "jtu.Partial[Any]", indent: int, short_arrays: bool) -> Any:
+    # Equinox lays `jax.tree_util.Partial` out by its three attributes, whose
+    # contents use the plain Wadler-Lindig forms (`f32[2](jax)`).
+    pairs = [("func", obj.func), ("args", obj.args), ("keywords", obj.keywords)]
+    return wl.bracketed(
+        begin=wl.TextDoc("Partial("),
+        docs=wl.named_objs(pairs, indent=indent, short_arrays=short_arrays),
+        sep=wl.comma,
+        end=wl.TextDoc(")"),
+        indent=indent,
+    )
+
+
+def _custom(
+    truncate_leaf: Callable[[Any], bool],
+    indent: int,
+    short_arrays: bool,
+    struct_as_array: bool,
 ) -> Callable[[Any], Any]:
     def custom(obj: Any) -> Any:
         if truncate_leaf(obj):
             return wl.TextDoc(f"{type(obj).__name__}(...)")
+        if short_arrays and isinstance(obj, jax.Array):
+            aval: Any = getattr(obj, "aval", None)
+            weak = bool(getattr(aval, "weak_type", False))
+            return _short_array(tuple(obj.shape), obj.dtype, weak)
         if struct_as_array and isinstance(obj, jax.ShapeDtypeStruct):
-            return wl.array_summary(tuple(obj.shape), str(obj.dtype), None)
+            return _short_array(tuple(obj.shape), obj.dtype, bool(obj.weak_type))
+        if isinstance(obj, jtu.Partial):
+            return _jax_partial(cast("jtu.Partial[Any]", obj), indent, short_arrays)
         return None
 
     return custom
@@ -42,7 +71,7 @@ def tree_pformat(
         width=width,
         indent=indent,
         short_arrays=short_arrays,
-        custom=_truncated(truncate_leaf, struct_as_array),
+        custom=_custom(truncate_leaf, indent, short_arrays, struct_as_array),
     )
 
 

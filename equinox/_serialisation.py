@@ -11,6 +11,7 @@ and load arrays and Python scalars and skip everything else.
 
 import dataclasses
 import os
+import pathlib
 from collections.abc import Callable
 from typing import Any, BinaryIO, TypeAlias, TypeVar
 
@@ -42,35 +43,56 @@ def default_serialise_filter_spec(f: BinaryIO, x: Any) -> None:
         np.save(f, np.asarray(x), allow_pickle=False)
 
 
+class TreePathError(RuntimeError):
+    """Saving or loading one leaf failed; the message names the leaf's path and
+    the original error is the `__cause__` (a `RuntimeError`, as in Equinox)."""
+
+
+class _Mismatch(Exception):
+    """A record whose shape or dtype differs from its leaf in `like`."""
+
+
 def _describe(shape: tuple[int, ...], dtype: np.dtype[Any]) -> str:
     return f"{dtype.name}{list(shape)}"
 
 
 def _read_record(f: BinaryIO) -> np.ndarray[Any, np.dtype[Any]]:
-    try:
-        return np.lib.format.read_array(f, allow_pickle=False)
-    except EOFError as e:  # some numpy versions raise EOFError at end of file
-        raise ValueError(f"the file ended early ({e})") from None
+    return np.lib.format.read_array(f, allow_pickle=False)
 
 
-def _read_checked(
-    f: BinaryIO, shape: tuple[int, ...], dtype: np.dtype[Any]
-) -> np.ndarray[Any, np.dtype[Any]]:
-    """Read one record and check it has the expected shape and dtype."""
+def _read_as(f: BinaryIO, dtype: np.dtype[Any]) -> np.ndarray[Any, np.dtype[Any]]:
+    """Read one record; extension dtypes (bfloat16, float8...) are stored as raw
+    bytes and are viewed back as `dtype` when the sizes agree."""
     array = _read_record(f)
     if (
         array.dtype.kind == "V"
         and dtype.kind == "V"
         and array.dtype.itemsize == dtype.itemsize
     ):
-        # Extension dtypes (bfloat16, float8...) are written as raw bytes.
         array = array.view(dtype)
-    if array.shape != shape or array.dtype != dtype:
-        raise ValueError(
-            f"expected {_describe(shape, dtype)} (from `like`), but the file "
-            f"holds {_describe(array.shape, array.dtype)}"
+    elif array.dtype.kind == "V" and dtype.kind != "V":
+        raise _Mismatch(
+            f"the leaf has dtype {dtype.name} in `like` but the file holds "
+            f"{array.dtype.itemsize}-byte values of an extension dtype (such as "
+            "bfloat16)."
         )
     return array
+
+
+def _check_matches(array: Any, shape: tuple[int, ...], dtype: np.dtype[Any]) -> None:
+    """Equinox's check: shape first, then dtype."""
+    if tuple(array.shape) != shape:
+        raise _Mismatch(
+            f"the leaf has shape {shape} in `like` but {tuple(array.shape)} in "
+            f"the file (`like` {_describe(shape, dtype)}, file "
+            f"{_describe(tuple(array.shape), np.dtype(array.dtype))})."
+        )
+    if np.dtype(array.dtype) != dtype:
+        raise _Mismatch(
+            f"the leaf has dtype {dtype.name} in `like` but "
+            f"{np.dtype(array.dtype).name} in the file; cast it to "
+            f"{dtype.name} before saving, or change `like`."
+        )
 
 
 def _to_jax(
@@ -93,31 +115,39 @@ def _shape_dtype(x: Any) -> tuple[tuple[int, ...], np.dtype[Any]]:
     return tuple(x.shape), np.dtype(x.dtype)
 
 
-def _load_scalar(f: BinaryIO, x: bool | int | float | complex) -> Any:
+def _load_scalar(f: BinaryIO, x: Any) -> Any:
+    # As Equinox: any one-element record, converted to `like`'s own type
+    # (so an int leaf loads a saved 2.5 as 2; a float leaf rejects complex).
     array = _read_record(f)
-    kinds = _scalar_kinds[type(x)] if type(x) in _scalar_kinds else "biufc"
-    if array.shape != () or array.dtype.kind not in kinds:
+    if array.ndim != 0:
         raise ValueError(
-            f"expected a Python {type(x).__name__} (from `like`), but the file "
+            f"expected a scalar {type(x).__name__} (from `like`), but the file "
             f"holds {_describe(array.shape, array.dtype)}"
         )
     return type(x)(array.item())
 
 
 def default_deserialise_filter_spec(f: BinaryIO, x: Any) -> Any:
-    """Load one `.npy` record for each array or Python scalar of `like`.
+    """Load one `.npy` record for each array or scalar leaf of `like`.
 
-    The record must have the leaf's shape and dtype (else `ValueError`); JAX
-    arrays and `jax.ShapeDtypeStruct`s come back as JAX arrays, NumPy arrays and
-    scalars as NumPy, Python scalars as their Python type. Other leaves are
+    JAX arrays and `jax.ShapeDtypeStruct`s come back as JAX arrays (the record
+    is converted by `jnp.asarray`, so float64 data loads into float32 leaves
+    when 64-bit mode is off) and must then have the leaf's shape and dtype;
+    NumPy arrays must match exactly. A mismatch is a `RuntimeError`. NumPy and
+    Python scalars are converted to the leaf's own type. Other leaves are
     returned unchanged without reading anything.
     """
     if isinstance(x, jax.ShapeDtypeStruct | jax.Array):
-        return _to_jax(_read_checked(f, *_shape_dtype(x)), x)
-    if isinstance(x, np.ndarray | np.generic):
-        array = _read_checked(f, *_shape_dtype(x))
-        return array[()] if isinstance(x, np.generic) else array
-    if isinstance(x, _python_scalars):
+        shape, dtype = _shape_dtype(x)
+        loaded = _to_jax(_read_as(f, dtype), x)
+        _check_matches(loaded, shape, dtype)
+        return loaded
+    if isinstance(x, np.ndarray):
+        shape, dtype = _shape_dtype(x)
+        array = _read_as(f, dtype)
+        _check_matches(array, shape, dtype)
+        return array
+    if isinstance(x, (np.generic, *_python_scalars)):
         return _load_scalar(f, x)
     return x
 
@@ -157,7 +187,7 @@ def _plan(
     sub_defs: list[tuple[int, PyTreeDef]] = []
     for (prefix, sub_spec), subtree in zip(spec_leaves, subtrees, strict=True):
         if not callable(sub_spec):
-            raise TypeError(
+            raise TreePathError(
                 f"{caller}: filter_spec at {_where(prefix)} must be a callable "
                 f"`(file, leaf) -> ...`, got {sub_spec!r}."
             )
@@ -186,10 +216,16 @@ def _serialise_into(
     for path, spec, x in _plan(pytree, filter_spec, is_leaf, caller).items:
         try:
             spec(f, x)
-        except ValueError as e:
-            raise ValueError(
+        except Exception as e:
+            raise TreePathError(
                 f"{caller}: cannot save the leaf at {_where(path)}: {e}"
             ) from e
+
+
+def _with_suffix(path: str | os.PathLike[str]) -> str:
+    """Equinox's file naming: a path without a suffix gets `.eqx` appended."""
+    text = os.fspath(path)
+    return text if pathlib.PurePath(text).suffix else text + ".eqx"
 
 
 def tree_serialise_leaves(
@@ -200,15 +236,16 @@ def tree_serialise_leaves(
 ) -> None:
     """Save the leaves of `pytree` to a file.
 
-    `path_or_file` is a path (the file is created or overwritten) or a binary
-    file object open for writing. Leaves are written in leaf order by
+    `path_or_file` is a path (the file is created or overwritten; a path
+    without a suffix gets `.eqx` appended, as in Equinox) or a binary file
+    object open for writing. Leaves are written in leaf order by
     `filter_spec(file, leaf)`; by default arrays and Python scalars are written
     as `.npy` records and other leaves are skipped. `filter_spec` may also be a
     pytree prefix of `pytree` whose leaves are such callables. Load the result
     with `tree_deserialise_leaves` and a pytree of the same structure.
     """
     if isinstance(path_or_file, str | os.PathLike):
-        with open(path_or_file, "wb") as f:
+        with open(_with_suffix(path_or_file), "wb") as f:
             _serialise_into(f, pytree, filter_spec, is_leaf)
     else:
         _serialise_into(path_or_file, pytree, filter_spec, is_leaf)
@@ -226,8 +263,13 @@ def _deserialise_from(
     for path, spec, x in plan.items:
         try:
             values.append(spec(f, x))
-        except ValueError as e:
-            raise ValueError(
+        except _Mismatch as e:
+            # A plain `RuntimeError`, the class Equinox raises here.
+            raise RuntimeError(
+                f"{caller}: cannot load the leaf at {_where(path)}: {e}"
+            ) from None
+        except Exception as e:
+            raise TreePathError(
                 f"{caller}: cannot load the leaf at {_where(path)}: {e}"
             ) from e
     # Only now, with every leaf read and checked, is a tree built.
@@ -246,22 +288,15 @@ def tree_deserialise_leaves(
     `like` has the structure of the saved pytree (e.g. a freshly initialised
     model, or its `filter_eval_shape`); it is not modified. Each leaf is
     replaced by `filter_spec(file, leaf)`, by default the next record of the
-    file, which must match the leaf's shape and dtype. A mismatch or a file
-    that ends early raises `ValueError` naming the leaf's path, and then no
-    tree is returned at all. When reading from a path, data left over after
-    the last leaf is an error too (the file was saved from a bigger tree).
+    file, which must match the leaf's shape and dtype. A mismatch, a file
+    that ends early or any other failure for a leaf raises a `RuntimeError`
+    naming the leaf's path, and then no tree is returned at all.
 
-    `path_or_file` is a path or a binary file object open for reading; after
-    an error the position of a file object is undefined.
+    `path_or_file` is a path (`.eqx` is appended when it has no suffix) or a
+    binary file object open for reading; after an error the position of a
+    file object is undefined.
     """
-    caller = "tree_deserialise_leaves"
     if not isinstance(path_or_file, str | os.PathLike):
         return _deserialise_from(path_or_file, like, filter_spec, is_leaf)
-    with open(path_or_file, "rb") as f:
-        out = _deserialise_from(f, like, filter_spec, is_leaf)
-        if f.read(1):
-            raise ValueError(
-                f"{caller}: {os.fspath(path_or_file)!r} holds more data after the "
-                "last leaf of `like`; it was saved from a different pytree."
-            )
-    return out
+    with open(_with_suffix(path_or_file), "rb") as f:
+        return _deserialise_from(f, like, filter_spec, is_leaf)

@@ -12,9 +12,18 @@ from ._tree_paths import flatten_with_path, path_str
 def tree_flatten_one_level(pytree: Any) -> tuple[list[Any], PyTreeDef]:
     """Flatten only the top node: its direct children and its treedef.
 
-    A leaf gives `([leaf], leaf_treedef)`.
+    A leaf gives `([leaf], leaf_treedef)`. A node that is one of its own
+    children (`x = []; x.append(x)`) is a `ValueError`, as in Equinox.
     """
-    return jtu.tree_flatten(pytree, is_leaf=_only_root_is_node())
+    children, treedef = jtu.tree_flatten(pytree, is_leaf=_only_root_is_node())
+    is_leaf = treedef.num_nodes == 1 and treedef.num_leaves == 1
+    if not is_leaf and any(child is pytree for child in children):
+        raise ValueError(
+            f"tree_flatten_one_level: this {type(pytree).__name__} contains "
+            "itself as a direct child (a cycle, as in `x = []; x.append(x)`), which a "
+            "pytree must not do."
+        )
+    return children, treedef
 
 
 def _only_root_is_node() -> Callable[[Any], bool]:
