@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from mypy.nodes import MypyFile
+from mypy.nodes import CallExpr, MypyFile, RefExpr, TypeInfo
 from mypy.options import Options
 from mypy.plugin import (
     AnalyzeTypeContext,
@@ -24,6 +24,7 @@ from mypy.plugins.default import DefaultPlugin
 from mypy.types import ANNOTATED_TYPE_NAMES, Type
 
 from ._analyze import analyze_annotated
+from ._bound import bind_construction
 from ._calls import check_function_call, check_method_call
 from ._encoding import DTYPE_CODE as DTYPE_CODE
 from ._encoding import NAMES_CODE as NAMES_CODE
@@ -66,9 +67,21 @@ def _function_hook(fullname: str) -> Callable[[FunctionContext], Type]:
         if is_sentinel(ctx):
             return run_sentinel(ctx)
         checked = check_function_call(ctx)
+        if _constructs(ctx):
+            return _guarded(checked, lambda r: bind_construction(ctx, r))
         return _guarded(checked, lambda r: infer_function(fullname, ctx, r))
 
     return hook
+
+
+def _constructs(ctx: FunctionContext) -> bool:
+    """A call of a class (whose instances may bind constructor dimensions)."""
+    call = ctx.context
+    return (
+        isinstance(call, CallExpr)
+        and isinstance(call.callee, RefExpr)
+        and isinstance(call.callee.node, TypeInfo)
+    )
 
 
 def _method_hook(fullname: str) -> Callable[[MethodContext], Type]:

@@ -16,9 +16,11 @@ from mypy.types import (
     Instance,
     TupleType,
     Type,
+    UnionType,
     get_proper_type,
 )
 
+from ._bound import bound_memo, choose_alternative
 from ._check import check_value, expected_specs
 from ._encoding import ArraySpec, attach, spec_of
 from ._transformed import is_callable, is_transformed, mark, strip_specs
@@ -36,7 +38,12 @@ def check_method_call(ctx: MethodContext) -> Type:
     if is_transformed(ctx.type):  # e.g. `jax.vmap(model)(x)`: batched args
         return strip_specs(ctx.default_return_type)
     return _check_call(
-        ctx.api, ctx.context, ctx.args, ctx.arg_types, ctx.default_return_type
+        ctx.api,
+        ctx.context,
+        ctx.args,
+        ctx.arg_types,
+        ctx.default_return_type,
+        receiver=ctx.type,
     )
 
 
@@ -46,6 +53,7 @@ def _check_call(
     args: list[list[Expression]],
     arg_types: list[list[Type]],
     default: Type,
+    receiver: Type | None = None,
 ) -> Type:
     if _makes_transformed(arg_types, default):
         default = mark(default)
@@ -68,7 +76,9 @@ def _check_call(
     formals = callee.arg_types[skip:]
     if len(formals) != len(arg_types):
         return default
-    memo = Memo()
+    # Dimensions bound by the construction of the called object.
+    memo = bound_memo(receiver if receiver is not None else callee_type)
+    bound = bool(memo.single or memo.variadic)
     name = callee.name or "function"
     for i, (formal, actuals) in enumerate(zip(formals, arg_types, strict=True)):
         expected = expected_specs(formal)
@@ -88,7 +98,8 @@ def _check_call(
                 who,
                 expr,
             )
-    return _instantiate_return(callee.ret_type, default, memo, api)
+    declared = choose_alternative(callee.ret_type, memo) if bound else callee.ret_type
+    return _instantiate_return(declared, default, memo, api)
 
 
 def _makes_transformed(arg_types: list[list[Type]], result: Type) -> bool:
@@ -104,6 +115,15 @@ def _short(name: str) -> str:
     return owner if function == "__call__" and owner else function
 
 
+def _copied(typ: Type) -> Type:
+    proper = get_proper_type(typ)
+    if isinstance(proper, Instance):
+        new = proper.copy_modified()
+        new.extra_attrs = proper.extra_attrs.copy() if proper.extra_attrs else None
+        return new
+    return typ
+
+
 def _instantiate_return(
     declared: Type, default: Type, memo: Memo, api: TypeChecker
 ) -> Type:
@@ -116,6 +136,18 @@ def _instantiate_return(
             for d, r in zip(declared_p.items, default_p.items, strict=False)
         ]
         return default_p.copy_modified(items=list(items))
+    if isinstance(default_p, UnionType):
+        # A union straight from the signature: mypy's union simplification
+        # drops differing `extra_attrs` *in place*, which would erase the
+        # callee's own annotation. Return the chosen alternative, or copies.
+        chosen = [
+            i for i in default_p.items if isinstance(get_proper_type(i), Instance)
+        ]
+        if spec_of(declared_p) is not None and chosen:
+            default_p = get_proper_type(chosen[0])
+        else:
+            items = [_copied(i) for i in default_p.items]
+            return UnionType(items, default_p.line, default_p.column)
     spec = spec_of(declared_p)
     if spec is None or not isinstance(default_p, Instance):
         return default

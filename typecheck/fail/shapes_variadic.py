@@ -31,7 +31,7 @@ a32: Float[Array, "3 2"] = jnp.zeros((3, 2))
 s: Float[Array, ""] = jnp.zeros(())
 
 batched(a23, a3)  # E: jaxtyping-shape
-batched(a234, a23[0])
+batched(a234, a23[0])  # E: jaxtyping-shape
 batched(a234, a32)  # E: jaxtyping-shape
 batched(s, s)  # E: jaxtyping-shape
 channels_last(a234)  # E: jaxtyping-shape

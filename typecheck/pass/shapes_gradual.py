@@ -32,7 +32,12 @@ def want_f32(x: Float32[Array, "n"]) -> Float32[Array, "n"]:
     return x
 
 
-plain = jnp.ones((4, 4))
+def load(name: str) -> Array:
+    """An array whose shape the checker cannot know (read from disk, say)."""
+    return jnp.ones((4, 4)) if name else jnp.ones(3)
+
+
+plain = load("weights")
 anything: Any = plain
 f32: Float32[Array, "3"] = jnp.zeros(3, dtype=jnp.float32)
 wide: Float[Array, "3"] = jnp.zeros(3)
@@ -41,7 +46,7 @@ shaped: Shaped[Array, "3"] = jnp.zeros(3)
 
 c1 = matmul(plain, plain)
 c2 = matmul(anything, plain)
-c3 = matmul(jnp.zeros((2, 3)), jnp.zeros((5, 7)))  # unannotated: unknown sizes
+c3 = matmul(load("a"), load("b"))  # unannotated: unknown sizes
 c4 = same(plain, wide)
 c5 = want_num(f32)
 c6 = want_num(i3)
