@@ -35,16 +35,35 @@ def _signature(leaves: list[Any]) -> tuple[Any, ...]:
     return tuple(sig)
 
 
+class _Traced:
+    """The traced body and how to rebuild its output (static metadata). Two
+    conversions that traced to the same program compare equal, so modules
+    holding them (e.g. a solver's state, converted once per trace) combine."""
+
+    def __init__(self, jaxpr: Jaxpr, output: SplitOutput) -> None:
+        self.jaxpr = jaxpr
+        self.output = output
+        self._key = (str(jaxpr), output.treedef, tuple(output.static))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Traced) and self._key == other._key
+
+    def __hash__(self) -> int:
+        try:
+            return hash(self._key)
+        except TypeError:  # unhashable static outputs: the program alone
+            return hash(self._key[0])
+
+
 class _ClosureConverted(Module, Generic[_P, _R_co]):
     """The traced body of a function with its closed-over values as `consts`
     (pytree leaves). Callable with arguments of the structure, shapes and
     static values it was converted for."""
 
     consts: list[Any]
-    jaxpr: Jaxpr = field(static=True)
+    traced: _Traced = field(static=True)
     in_treedef: Any = field(static=True)
     in_signature: tuple[Any, ...] = field(static=True)
-    output: SplitOutput = field(static=True)
     # The output's shapes/dtypes (`ShapeDtypeStruct`s) and static leaves.
     out_struct: Any = field(static=True)
 
@@ -59,9 +78,9 @@ class _ClosureConverted(Module, Generic[_P, _R_co]):
             )
         dynamic = [leaf for leaf in leaves if is_traced(leaf)]
         run = cast("Callable[..., Any]", jaxpr_as_fun)(
-            ClosedJaxpr(self.jaxpr, self.consts)
+            ClosedJaxpr(self.traced.jaxpr, self.consts)
         )
-        return self.output.rebuild(run(*dynamic))  # type: ignore[no-any-return]  # the function's output
+        return self.traced.output.rebuild(run(*dynamic))  # type: ignore[no-any-return]  # the function's output
 
 
 def filter_closure_convert(
@@ -88,9 +107,8 @@ def filter_closure_convert(
     )
     return _ClosureConverted(
         consts=list(closed.consts),
-        jaxpr=closed.jaxpr,
+        traced=_Traced(closed.jaxpr, traced.output),
         in_treedef=jtu.tree_structure((args, kwargs)),
         in_signature=_signature(leaves),
-        output=traced.output,
         out_struct=out_struct,
     )

@@ -108,16 +108,35 @@ class filter_custom_jvp(Generic[_P, _R]):
         def call_jvp(primals: Any, tangents: Any) -> Any:
             diff, other = primals
             a, k = parts.rebuild(diff, other)
-            tangent_args, _ = parts.at_diff(tangents[0], None)
-            return jvp_rule(a, tangent_args, **k)
+            # Symbolic zeros (inputs not being differentiated) reach the rule
+            # as None, so it can skip their terms.
+            diff_tangents = [
+                None if isinstance(t, SymbolicZero) else t for t in tangents[0]
+            ]
+            tangent_args, _ = parts.at_diff(diff_tangents, None)
+            out, t_out = jvp_rule(a, tangent_args, **k)
+            return out, _materialise_like(out, t_out)
 
-        call.defjvp(call_jvp)
+        call.defjvp(call_jvp, symbolic_zeros=True)  # pyright: ignore[reportUnknownMemberType]  # jax leaves defjvp partially untyped
         return call(parts.diff, parts.other)  # type: ignore[no-any-return]  # the output of `fn`
 
     def __get__(self, instance: object, owner: type | None = None) -> Any:
         if instance is None:
             return self
         return functools.partial(cast("Callable[..., Any]", self), instance)
+
+
+def _materialise_like(primal_out: Any, tangent_out: Any) -> Any:
+    """A jvp rule's output tangents with None (zero) made explicit zeros."""
+
+    def fill(p: Any, t: Any) -> Any:
+        if not isinstance(p, ARRAY_TYPES):
+            return t
+        if t is None or isinstance(t, SymbolicZero):
+            return _materialise(SymbolicZero(jax.typeof(p).to_tangent_aval()))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]  # jax leaves avals untyped
+        return t
+
+    return jtu.tree_map(fill, primal_out, tangent_out, is_leaf=lambda x: x is None)
 
 
 def _materialise(cotangent: Any) -> Any:

@@ -28,8 +28,14 @@ Rule = Callable[..., Any]
 _STRUCT_TYPES = (jax.Array, np.ndarray, np.generic, jax.ShapeDtypeStruct, jax.core.ShapedArray)
 
 
+def _is_jax_literal(leaf: object) -> bool:
+    """JAX hands rules some constants as typed Python scalars (`TypedFloat`,
+    …): arrays in all but class."""
+    return type(leaf).__module__ == "jax._src.literals"
+
+
 def _is_dynamic(leaf: object) -> bool:
-    return isinstance(leaf, _STRUCT_TYPES)
+    return isinstance(leaf, _STRUCT_TYPES) or _is_jax_literal(leaf)
 
 
 class _Probe:
@@ -109,7 +115,10 @@ def filter_primitive_bind(prim: Primitive, *args: Any) -> PyTree[Any]:
             "`multiple_results = True`."
         )
     dynamic, treedef, static, mask = _split(args)
-    dynamic = [jnp.asarray(x) if isinstance(x, np.generic) else x for x in dynamic]
+    dynamic = [
+        jnp.asarray(x) if isinstance(x, np.generic) or _is_jax_literal(x) else x
+        for x in dynamic
+    ]
     params: dict[str, Any] = {"treedef": treedef, "static": static, "mask": mask}
     probe = _Probe()
     avals = [_abstractify(x) for x in dynamic]

@@ -15,7 +15,7 @@ def cubic(y, a):
     return y**3 - a
 
 
-newton = optx.Newton(rtol=1e-8, atol=1e-8)
+newton = optx.Newton(rtol=1e-5, atol=1e-6)
 sol = optx.root_find(cubic, newton, jnp.array(1.0), args=jnp.array(2.0))
 show("newton_root", sol.value)
 print("newton_ok", bool(sol.result == optx.RESULTS.successful), "steps", int(sol.stats["num_steps"]))
@@ -38,7 +38,7 @@ def residuals(params, args):
     return amp * jnp.exp(-rate * ts) - data
 
 
-lm = optx.LevenbergMarquardt(rtol=1e-8, atol=1e-8)
+lm = optx.LevenbergMarquardt(rtol=1e-5, atol=1e-6)
 fit = optx.least_squares(residuals, lm, jnp.array([1.0, 1.0]))
 show("lm_params", fit.value)
 
@@ -47,7 +47,7 @@ def rosenbrock(x, args):
     return (1.0 - x[0]) ** 2 + 100.0 * (x[1] - x[0] ** 2) ** 2
 
 
-bfgs = optx.BFGS(rtol=1e-7, atol=1e-7)
+bfgs = optx.BFGS(rtol=1e-5, atol=1e-6)
 mini = optx.minimise(rosenbrock, bfgs, jnp.array([-1.2, 1.0]), max_steps=500)
 show("bfgs_min", mini.value)
 print("bfgs_ok", bool(mini.result == optx.RESULTS.successful))
