@@ -193,6 +193,9 @@ class _ModuleMeta(abc.ABCMeta):
     """Turns every Module subclass into a dataclass and a native pytree node."""
 
     __eqx_info__: _ClassInfo
+    # Abstract attributes still to be provided (empty on a concrete class).
+    __abstractvars__: frozenset[str]
+    __abstractclassvars__: frozenset[str]
 
     def __new__(
         mcs,

@@ -55,10 +55,11 @@ def _provides(sym: SymbolTableNode, kind: str) -> bool:
     node = sym.node
     if kind == "var":
         return isinstance(node, Var | FuncDef | Decorator | OverloadedFuncDef)
-    # An AbstractClassVar needs a class attribute with a value that is not a
-    # field: `x = 1`, `x: ClassVar[int] = 1`, or a method/property.
+    # An AbstractClassVar is provided by a class attribute (`x = 1`,
+    # `x: ClassVar[int] = 1`), a method/property, or (as in Equinox 0.13.8,
+    # which accepts it at run time) an instance field `x: int`.
     if isinstance(node, Var):
-        return node.has_explicit_value and (node.is_classvar or node.is_inferred)
+        return node.has_explicit_value or not node.is_inferred
     return isinstance(node, FuncDef | Decorator | OverloadedFuncDef)
 
 
