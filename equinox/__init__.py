@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ._custom_derivatives import filter_custom_vjp as filter_custom_vjp
     from ._enum import Enumeration as Enumeration
     from ._errors import EquinoxRuntimeError as EquinoxRuntimeError
+    from ._errors import EquinoxTracetimeError as EquinoxTracetimeError
     from ._errors import branched_error_if as branched_error_if
     from ._errors import error_if as error_if
     from ._eval_shape import filter_eval_shape as filter_eval_shape
@@ -96,6 +97,7 @@ else:
         "filter_custom_vjp": "._custom_derivatives",
         "Enumeration": "._enum",
         "EquinoxRuntimeError": "._errors",
+        "EquinoxTracetimeError": "._errors",
         "branched_error_if": "._errors",
         "error_if": "._errors",
         "filter_eval_shape": "._eval_shape",

@@ -35,6 +35,7 @@ import inspect
 import logging
 import os
 import threading
+import warnings
 from collections.abc import Callable, Sequence
 from types import FrameType
 from typing import Any, Final, Literal, TypeAlias, TypeVar, cast
@@ -48,14 +49,18 @@ from jax.core import Tracer
 from jax.custom_batching import custom_vmap
 from jaxtyping import Array, ArrayLike
 
-from ._filters import is_array, is_inexact_array
+from ._filters import is_array
 
 _T = TypeVar("_T")
 
 # Typed views of JAX functions that pyright/mypy see as (partly) untyped.
 _shape_dtype = cast("Callable[[tuple[int, ...], Any], Any]", jax.ShapeDtypeStruct)
+# What a failing check does once resolved ("off" never builds a check).
 _OnError: TypeAlias = Literal["raise", "breakpoint", "nan"]
-_ON_ERROR_CHOICES: Final[tuple[_OnError, ...]] = ("raise", "breakpoint", "nan")
+_Resolved: TypeAlias = Literal["raise", "breakpoint", "nan", "off"]
+# The `on_error=` argument: "default" defers to `EQX_ON_ERROR`.
+OnErrorArg: TypeAlias = Literal["default", "raise", "breakpoint", "nan", "off"]
+_ON_ERROR_CHOICES: Final[tuple[_Resolved, ...]] = ("raise", "breakpoint", "nan", "off")
 
 # How JAX's text for an exception raised in a host callback names ours.
 _MARKER: Final = "EquinoxRuntimeError: "
@@ -66,8 +71,20 @@ class EquinoxRuntimeError(RuntimeError):
     fails at run time."""
 
 
+class EquinoxTracetimeError(RuntimeError):
+    """Raised by `eqx.error_if` / `eqx.branched_error_if` when the predicate is
+    a Python scalar that is already true: the check fails before any array
+    is computed (while tracing, under JIT)."""
+
+
+class _BranchIndexError(jax.errors.JaxRuntimeError, IndexError):
+    """`branched_error_if` given an index that picks no message. (Equinox
+    fails here inside its host callback, so JAX raises `JaxRuntimeError`.)"""
+
+
 # Shown as `equinox.EquinoxRuntimeError` in tracebacks and in JAX's error text.
 EquinoxRuntimeError.__module__ = "equinox"
+EquinoxTracetimeError.__module__ = "equinox"
 
 
 class _DropOurCallbackLogs(logging.Filter):
@@ -83,14 +100,20 @@ for _logger_name in ("jax._src.callback", "jax._src.debugging"):
     logging.getLogger(_logger_name).addFilter(_DropOurCallbackLogs())
 
 
-def _on_error() -> _OnError:
-    value = os.environ.get("EQX_ON_ERROR", "raise")
+def _on_error(on_error: str = "default") -> _Resolved:
+    """The mode for one check: `on_error`, or `EQX_ON_ERROR` for "default"."""
+    if on_error == "default":
+        value, source = os.environ.get("EQX_ON_ERROR", "raise"), "EQX_ON_ERROR"
+    else:
+        value, source = on_error, "on_error"
     for choice in _ON_ERROR_CHOICES:
         if value == choice:
             return choice
-    raise ValueError(
-        f"EQX_ON_ERROR must be one of {', '.join(_ON_ERROR_CHOICES)}; got {value!r}."
+    choices = (
+        ("default", *_ON_ERROR_CHOICES) if source == "on_error" else _ON_ERROR_CHOICES
     )
+    # RuntimeError: the class Equinox raises for an unknown mode.
+    raise RuntimeError(f"{source} must be one of {', '.join(choices)}; got {value!r}.")
 
 
 # (message, call site) of the checks that failed in a host callback, newest
@@ -162,33 +185,31 @@ def dtype_of(value: ArrayLike) -> np.dtype[Any]:
     return result
 
 
-def _as_bool_pred(pred: ArrayLike | bool) -> Array | np.ndarray:
-    dtype = dtype_of(pred)
-    if dtype != np.bool_:
-        raise TypeError(
-            f"error_if: `pred` must be a boolean array or Python bool; got dtype "
-            f"{dtype}. Write the condition as a comparison, e.g. `x < 0`."
-        )
+def _is_static_pred(pred: object) -> bool:
+    """A Python scalar predicate: known before any array is computed."""
+    return type(pred) in (bool, int, float)
+
+
+def _any(pred: ArrayLike) -> Array | np.ndarray:
+    """Whether any element is truthy (non-boolean predicates are allowed)."""
     if _is_traced(pred):
         return jnp.any(pred)
-    return np.asarray(np.any(pred))
+    return np.asarray(np.any(np.asarray(pred)))
 
 
 def _as_index(index: ArrayLike | int, num_msgs: int) -> Array | np.ndarray:
-    dtype = dtype_of(index)
-    if not np.issubdtype(dtype, np.integer):
-        raise TypeError(
-            f"branched_error_if: `index` must be an integer; got dtype {dtype}."
-        )
-    if np.ndim(index) != 0:
-        raise ValueError(
-            f"branched_error_if: `index` must be a scalar; got shape {np.shape(index)}."
-        )
     if _is_traced(index):
         return jnp.asarray(index, dtype=jnp.int32)
-    concrete = int(np.asarray(index))
-    if not 0 <= concrete < num_msgs:
-        raise ValueError(
+    dtype = dtype_of(index)
+    if not np.issubdtype(dtype, np.integer) or np.size(index) == 0:
+        raise _BranchIndexError(
+            f"branched_error_if: `index` must be an integer (array); got "
+            f"{dtype}{list(np.shape(index))}."
+        )
+    # An array of indices: the largest picks the message, as in Equinox.
+    concrete = int(np.max(np.asarray(index)))
+    if not -num_msgs <= concrete < num_msgs:
+        raise _BranchIndexError(
             f"branched_error_if: `index` is {concrete} but there are only "
             f"{num_msgs} messages."
         )
@@ -196,31 +217,30 @@ def _as_index(index: ArrayLike | int, num_msgs: int) -> Array | np.ndarray:
 
 
 def _message(msgs: Sequence[str], index: int) -> str:
-    if 0 <= index < len(msgs):
+    if -len(msgs) <= index < len(msgs):
         return msgs[index]
     return f"branched_error_if: index {index} is out of range for {len(msgs)} messages."
 
 
-def _fill_nan(x: _T, pred: ArrayLike) -> _T:
+def _fill_value(dtype: Any) -> Any:
+    """What `on_error="nan"` puts in a leaf of this dtype (as Equinox does)."""
+    if jnp.issubdtype(dtype, jnp.inexact):
+        return jnp.nan
+    if jnp.issubdtype(dtype, jnp.bool_):
+        return True
+    return jnp.iinfo(dtype).max
+
+
+def _filled(leaf: Array) -> Array:
+    return jnp.full_like(leaf, _fill_value(leaf.dtype))
+
+
+def _fill_static(x: _T) -> _T:
     def fill(leaf: Any) -> Any:
-        if is_inexact_array(leaf):
-            return jnp.where(pred, jnp.nan, leaf)
-        return leaf
+        return _filled(jnp.asarray(leaf)) if is_array(leaf) else leaf
 
     filled: _T = jtu.tree_map(fill, x)
     return filled
-
-
-def _raise_concrete(x: _T, pred: np.ndarray, index: int, msgs: Sequence[str]) -> _T:
-    if not pred:
-        return x
-    mode = _on_error()
-    if mode == "nan":
-        return _fill_nan(x, True)
-    message = _message(msgs, index)
-    if mode == "breakpoint":
-        _open_debugger(message, x)
-    raise EquinoxRuntimeError(message)
 
 
 def _open_debugger(message: str, x: object) -> None:
@@ -234,9 +254,8 @@ def _first_failure(msgs: tuple[str, ...], pred: Any, index: Any) -> str | None:
     failed = np.asarray(pred)
     if not failed.any():
         return None
-    return _message(
-        msgs, int(np.broadcast_to(np.asarray(index), failed.shape)[failed].flat[0])
-    )
+    # As Equinox: the largest index (over a batch) picks the message.
+    return _message(msgs, int(np.max(np.asarray(index))))
 
 
 def _host_check(
@@ -265,6 +284,8 @@ def _failing_branch(
     msgs: tuple[str, ...], where: str, mode: _OnError
 ) -> Callable[[Array, Array, _Leaves], tuple[_Leaves, Array]]:
     def branch(pred: Array, index: Array, leaves: _Leaves) -> tuple[_Leaves, Array]:
+        if mode == "nan":
+            return tuple(_filled(leaf) for leaf in leaves), jnp.ones((), jnp.float32)
         host_check = functools.partial(_host_check, msgs, where, mode == "breakpoint")
         if not leaves:
             # Nothing can depend on the check: make it an effect instead.
@@ -315,7 +336,7 @@ def _batched_check(check: Any) -> Callable[..., Any]:
         if index_batched:
             # The message of the first failing element (element 0 if the
             # predicate is not batched: then all of them fail together).
-            index = index[jnp.argmax(pred)] if pred_batched else index[0]
+            index = jnp.max(index)  # as Equinox: the largest index wins
         if pred_batched:
             pred = jnp.any(pred)
         out, token = check(pred, index, leaves)
@@ -389,8 +410,6 @@ def _check_traced(
     x: _T, pred: Array, index: Array, msgs: tuple[str, ...], mode: _OnError
 ) -> _T:
     where = _call_site()
-    if mode == "nan":
-        return _fill_nan(x, pred)
     flat, treedef = jtu.tree_flatten(x)
     positions = [i for i, leaf in enumerate(flat) if is_array(leaf)]
     leaves = tuple(jnp.asarray(flat[i]) for i in positions)
@@ -409,61 +428,130 @@ def _check_traced(
     return rebuilt
 
 
+def _static_message(msgs: tuple[str, ...], index: ArrayLike | int) -> str:
+    # A traced index cannot be read while tracing: name every candidate.
+    if _is_traced(index):
+        return " / ".join(msgs)
+    return msgs[int(_as_index(index, len(msgs)))]
+
+
+def _static_check(x: _T, pred: Any, msg: str, mode: _Resolved) -> _T:
+    if not pred or mode == "off":
+        return x
+    if mode == "nan":
+        warnings.warn(
+            "error_if: the predicate is a Python scalar that is true, so the "
+            "check fails while tracing; as on_error='nan', the arrays of `x` "
+            "are filled with NaN (integers with their maximum) instead.",
+            UserWarning,
+            stacklevel=4,
+        )
+        return _fill_static(x)
+    raise EquinoxTracetimeError(msg)
+
+
+def _array_leaves(x: Any, caller: str) -> None:
+    if not any(is_array(leaf) for leaf in jtu.tree_leaves(x)):
+        raise ValueError(
+            f"{caller}: `x` must contain at least one array (the check is tied "
+            f"to the arrays returned); got {type(x).__name__}."
+        )
+
+
+def _concrete_check(x: _T, failed: bool, message: str, mode: _OnError) -> _T:
+    """Eager code: decided here; array leaves come back as JAX arrays."""
+    if failed and mode != "nan":
+        if mode == "breakpoint":
+            _open_debugger(message, x)
+        raise EquinoxRuntimeError(message)
+    return _convert_leaves(x, failed)
+
+
+def _convert_leaves(x: _T, fill: bool) -> _T:
+    def convert(leaf: Any) -> Any:
+        if not is_array(leaf):
+            return leaf
+        array = jnp.asarray(leaf)
+        return _filled(array) if fill else array
+
+    converted: _T = jtu.tree_map(convert, x)
+    return converted
+
+
 def _branched(
-    x: _T, pred: ArrayLike | bool, index: ArrayLike | int, msgs: Sequence[str]
+    x: _T,
+    pred: Any,
+    index: ArrayLike | int,
+    msgs: Sequence[Any],
+    on_error: str,
+    caller: str,
 ) -> _T:
-    msgs = tuple(msgs)
-    for i, msg in enumerate(msgs):
-        if not isinstance(msg, str):  # pyright: ignore[reportUnnecessaryIsInstance]  # run-time check of user input
-            raise TypeError(
-                f"branched_error_if: `msgs[{i}]` must be a string; got "
-                f"{type(msg).__name__}."
-            )
-    pred_array = _as_bool_pred(pred)
-    index_array = _as_index(index, len(msgs))
-    if not (_is_traced(pred_array) or _is_traced(index_array)):
-        return _raise_concrete(x, cast(np.ndarray, pred_array), int(index_array), msgs)
-    return _check_traced(
-        x,
-        jnp.asarray(pred_array),
-        jnp.asarray(index_array, dtype=jnp.int32),
-        msgs,
-        _on_error(),
-    )
+    mode = _on_error(on_error)
+    texts = tuple(str(msg) for msg in msgs)
+    if _is_static_pred(pred):
+        if not pred and mode != "off":
+            return _convert_leaves(x, False)  # as Equinox: arrays become JAX's
+        return _static_check(x, pred, _static_message(texts, index), mode)
+    if mode == "off":
+        return x
+    _array_leaves(x, caller)
+    pred_any = _any(pred)
+    index_array = _as_index(index, len(texts))
+    # Eager code is decided here, except `nan` on traced values (under
+    # `grad`), which must pass derivatives through as a traced check does.
+    traced_x = any(_is_traced(leaf) for leaf in jtu.tree_leaves(x))
+    eager = not (_is_traced(pred_any) or _is_traced(index_array))
+    if eager and not (mode == "nan" and traced_x):
+        failed = bool(pred_any)
+        message = _message(texts, int(index_array)) if failed else ""
+        return _concrete_check(x, failed, message, mode)
+    index_scalar = jnp.max(jnp.asarray(index_array, jnp.int32))
+    return _check_traced(x, jnp.asarray(pred_any), index_scalar, texts, mode)
 
 
-def error_if(x: _T, pred: ArrayLike | bool, msg: str) -> _T:
+def error_if(
+    x: _T,
+    pred: ArrayLike | bool,
+    msg: str,
+    *,
+    on_error: OnErrorArg = "default",
+) -> _T:
     """Return `x`, raising `eqx.EquinoxRuntimeError(msg)` if `pred` holds.
 
     Works on concrete values and inside `jit`, `vmap` and `grad`. Under JIT
     the check is tied to the returned value: use the result (for example
     `x = eqx.error_if(x, x < 0, "negative")`) or the check may be removed as
-    dead code. `pred` is a boolean array; the check fails if any element is
-    True. The environment variable `EQX_ON_ERROR` selects `raise` (default),
-    `breakpoint` or `nan`.
+    dead code, and `x` must contain at least one array. The check fails if any
+    element of `pred` is true (under `vmap`: of any batch element). A Python
+    scalar `pred` that is true fails at once with `eqx.EquinoxTracetimeError`.
+
+    `on_error` says what a failure does: `"raise"`, `"breakpoint"` (open the
+    debugger, then raise), `"nan"` (no error: the arrays of `x` come back
+    filled with NaN, integers with their maximum value, bools with True) or
+    `"off"` (no check at all). The default, `"default"`, reads the
+    environment variable `EQX_ON_ERROR` (itself defaulting to `"raise"`).
     """
-    if not isinstance(msg, str):  # pyright: ignore[reportUnnecessaryIsInstance]  # run-time check of user input
-        raise TypeError(f"error_if: `msg` must be a string; got {type(msg).__name__}.")
     try:
-        return _branched(x, pred, 0, (msg,))
-    except EquinoxRuntimeError as error:
+        return _branched(x, pred, 0, (msg,), on_error, "error_if")
+    except (EquinoxRuntimeError, EquinoxTracetimeError) as error:
         # Start the traceback here: the frame above is the user's call.
         raise error.with_traceback(None) from None
 
 
 def branched_error_if(
-    x: _T, pred: ArrayLike | bool, index: ArrayLike | int, msgs: Sequence[str]
+    x: _T,
+    pred: ArrayLike | bool,
+    index: ArrayLike | int,
+    msgs: Sequence[str],
+    *,
+    on_error: OnErrorArg = "default",
 ) -> _T:
     """Like `error_if`, but the message raised is `msgs[index]`.
 
-    `index` is an integer scalar (possibly traced) choosing the message.
+    `index` is an integer scalar (possibly traced) choosing the message; under
+    `vmap` the message of the first failing batch element is used.
     """
-    if isinstance(msgs, str):
-        raise TypeError(
-            "branched_error_if: `msgs` must be a sequence of strings, not a "
-            "single string."
-        )
     try:
-        return _branched(x, pred, index, msgs)
-    except EquinoxRuntimeError as error:
+        return _branched(x, pred, index, msgs, on_error, "branched_error_if")
+    except (EquinoxRuntimeError, EquinoxTracetimeError) as error:
         raise error.with_traceback(None) from None

@@ -211,22 +211,30 @@ def test_pytree_and_non_array_leaves() -> None:
         f(tree["a"], -tree["b"][0])
 
 
-def test_value_without_arrays_still_checked() -> None:
+def test_value_without_arrays_needs_a_static_predicate() -> None:
+    # As in Equinox 0.13.8: an array predicate needs an array in `x` to tie
+    # the check to (ValueError); a Python bool predicate does not.
     @jax.jit
     def f(x: Array) -> Array:
         eqx.error_if("no arrays here", x > 0, "checked anyway")
         return x
 
-    f(jnp.array(-1.0))
-    with pytest.raises(Exception, match="checked anyway"):
-        f(jnp.array(1.0)).block_until_ready()
+    with pytest.raises(ValueError, match="at least one array"):
+        f(jnp.array(-1.0))
+    with pytest.raises(ValueError, match="at least one array"):
+        eqx.error_if(3.0, jnp.array(False), "m")
+    assert eqx.error_if("no arrays here", False, "m") == "no arrays here"
 
 
 def test_branched_error_if_messages() -> None:
     msgs = ["zero", "one", "two"]
     with pytest.raises(eqx.EquinoxRuntimeError, match=r"^two$"):
+        eqx.branched_error_if(jnp.ones(()), jnp.array(True), 2, msgs)
+    with pytest.raises(eqx.EquinoxTracetimeError, match=r"^two$"):
         eqx.branched_error_if(1.0, True, 2, msgs)
     assert eqx.branched_error_if(1.0, False, 2, msgs) == 1.0
+    with pytest.raises(eqx.EquinoxRuntimeError, match=r"^two$"):  # Python indexing
+        eqx.branched_error_if(jnp.ones(()), jnp.array(True), -1, msgs)
 
     @jax.jit
     def f(x: Array, i: Array) -> Array:
@@ -237,30 +245,59 @@ def test_branched_error_if_messages() -> None:
     assert str(equinox_error_from(error)) == "one"
 
 
-def test_branched_error_if_vmap_reports_first_failure() -> None:
+def test_branched_error_if_vmap_reports_the_largest_index() -> None:
     msgs = ["zero", "one", "two"]
 
     def f(x: Array, i: Array) -> Array:
         return eqx.branched_error_if(x, x > 0, i, msgs)
 
     x = jnp.array([-1.0, 2.0, 3.0])
-    i = jnp.array([0, 2, 1])
+    i = jnp.array([2, 0, 1])  # element 0 passes, yet its index is the largest
     with pytest.raises(eqx.EquinoxRuntimeError, match=r"^two"):
         jax.vmap(f)(x, i)
     np.testing.assert_array_equal(jax.vmap(f)(-abs(x), i), -abs(x))
 
 
-def test_bad_arguments() -> None:
-    with pytest.raises(TypeError, match="`pred` must be a boolean"):
-        eqx.error_if(jnp.zeros(2), jnp.zeros(2), "msg")
-    with pytest.raises(TypeError, match="`msg` must be a string"):
-        eqx.error_if(jnp.zeros(2), True, 3)  # type: ignore[arg-type]  # testing the run-time check
-    with pytest.raises(TypeError, match="`msgs` must be a sequence"):
-        eqx.branched_error_if(jnp.zeros(2), True, 0, "msg")
-    with pytest.raises(ValueError, match="index` is 3 but there are only 2"):
-        eqx.branched_error_if(jnp.zeros(2), False, 3, ["a", "b"])
-    with pytest.raises(TypeError, match="`index` must be an integer"):
-        eqx.branched_error_if(jnp.zeros(2), False, 0.5, ["a", "b"])
+def test_lenient_arguments_as_in_equinox() -> None:
+    # Equinox 0.13.8 reads `pred` by truthiness and `msg` with `str`.
+    with pytest.raises(eqx.EquinoxRuntimeError, match="^msg$"):
+        eqx.error_if(jnp.zeros(2), jnp.array([0.0, 2.0]), "msg")
+    with pytest.raises(eqx.EquinoxRuntimeError, match="^3$"):
+        eqx.error_if(jnp.zeros(2), jnp.array(True), 3)  # type: ignore[arg-type]  # as Equinox
+    with pytest.raises(eqx.EquinoxTracetimeError, match="^s$"):
+        eqx.branched_error_if(jnp.zeros(2), 1.0, 1, "msg")  # type: ignore[arg-type]  # as Equinox
+
+
+def test_bad_index_is_a_jax_runtime_error() -> None:
+    with pytest.raises(
+        jax.errors.JaxRuntimeError, match="index` is 3 but there are only 2"
+    ):
+        eqx.branched_error_if(jnp.zeros(2), jnp.array(False), 3, ["a", "b"])
+    with pytest.raises(jax.errors.JaxRuntimeError, match="`index` must be an integer"):
+        eqx.branched_error_if(jnp.zeros(2), jnp.array(False), 0.5, ["a", "b"])
+
+
+def test_on_error_argument() -> None:
+    x = jnp.array([1.0, -1.0])
+    np.testing.assert_array_equal(eqx.error_if(x, x < 0, "m", on_error="off"), x)
+    nan = eqx.error_if(
+        (x, jnp.arange(2), jnp.array([True, False])), x < 0, "m", on_error="nan"
+    )
+    assert np.isnan(nan[0]).all()
+    assert nan[1].tolist() == [2**31 - 1] * 2 and nan[2].tolist() == [True, True]
+    with pytest.raises(eqx.EquinoxRuntimeError):
+        eqx.error_if(x, x < 0, "m", on_error="raise")
+    with pytest.raises(RuntimeError, match="on_error must be one of default, raise"):
+        eqx.error_if(x, False, "m", on_error="bogus")  # type: ignore[arg-type]  # testing the run-time check
+    with pytest.warns(UserWarning, match="Python scalar that is true"):
+        out = eqx.error_if(x, True, "m", on_error="nan")
+    assert np.isnan(out).all()
+    # Under vmap a failure anywhere in the batch fills the whole batch.
+    batched = jax.vmap(lambda y: eqx.error_if(y, y < 0, "m", on_error="nan"))(x)
+    assert np.isnan(batched).all()
+    # The filled value still passes derivatives through, eagerly and in JIT.
+    grad = jax.grad(lambda y: eqx.error_if(y, y < 0, "m", on_error="nan"))
+    assert grad(-1.0) == 1.0 and jax.jit(grad)(-1.0) == 1.0
 
 
 _ENV_SCRIPT = textwrap.dedent(
@@ -310,9 +347,10 @@ def env_modes_output() -> dict[str, str]:
 
 
 def test_on_error_nan_from_environment(env_modes_output: dict[str, str]) -> None:
-    # Inexact leaves become NaN, integer leaves are left alone, nothing raises.
-    assert env_modes_output["started-with eager"].strip() == "returned [nan, nan] 3"
-    assert env_modes_output["started-with jit"].strip() == "returned [nan, nan] 3"
+    # Inexact leaves become NaN, integer leaves their maximum; nothing raises.
+    expected = "returned [nan, nan] 2147483647"
+    assert env_modes_output["started-with eager"].strip() == expected
+    assert env_modes_output["started-with jit"].strip() == expected
 
 
 def test_on_error_raise(env_modes_output: dict[str, str]) -> None:
@@ -323,9 +361,11 @@ def test_on_error_raise(env_modes_output: dict[str, str]) -> None:
 
 
 def test_on_error_invalid_value(env_modes_output: dict[str, str]) -> None:
-    expected = "EQX_ON_ERROR must be one of raise, breakpoint, nan; got 'explode'."
-    assert env_modes_output["explode eager"].strip() == f"raised ValueError {expected}"
-    assert env_modes_output["explode jit"].strip() == f"raised ValueError {expected}"
+    expected = "EQX_ON_ERROR must be one of raise, breakpoint, nan, off; got 'explode'."
+    assert (
+        env_modes_output["explode eager"].strip() == f"raised RuntimeError {expected}"
+    )
+    assert env_modes_output["explode jit"].strip() == f"raised RuntimeError {expected}"
 
 
 def test_on_error_breakpoint(env_modes_output: dict[str, str]) -> None:
