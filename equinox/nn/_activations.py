@@ -3,7 +3,7 @@
 import jax.numpy as jnp
 import numpy as np
 from jax.typing import DTypeLike
-from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
+from jaxtyping import Array, ArrayLike, Float, Num, PRNGKeyArray
 
 from .._module import Module
 from ._param_init import floating_dtype
@@ -25,7 +25,7 @@ class PReLU(Module):
         self.negative_slope = jnp.asarray(init_alpha, floating_dtype("PReLU", dtype))
 
     def __call__(
-        self, x: Float[Array, "*shape"], *, key: PRNGKeyArray | None = None
+        self, x: Num[Array, "*shape"], *, key: PRNGKeyArray | None = None
     ) -> Float[Array, "*shape"]:
         """Applies the activation elementwise; `key` is unused."""
         del key

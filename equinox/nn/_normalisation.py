@@ -10,7 +10,7 @@ from typing import overload
 import jax
 import jax.numpy as jnp
 from jax.typing import DTypeLike
-from jaxtyping import Array, Float, PRNGKeyArray
+from jaxtyping import Array, Float, Num, PRNGKeyArray
 
 from .._field import field
 from .._module import Module
@@ -108,28 +108,28 @@ class LayerNorm(Module):
     @overload
     def __call__(
         self,
-        x: Float[Array, "*shape"],
+        x: Num[Array, "*shape"],
         state: None = None,
         *,
         key: PRNGKeyArray | None = None,
-    ) -> Float[Array, "*shape"]: ...
+    ) -> Num[Array, "*shape"]: ...
 
     @overload
     def __call__(
         self,
-        x: Float[Array, "*shape"],
+        x: Num[Array, "*shape"],
         state: State,
         *,
         key: PRNGKeyArray | None = None,
-    ) -> tuple[Float[Array, "*shape"], State]: ...
+    ) -> tuple[Num[Array, "*shape"], State]: ...
 
     def __call__(
         self,
-        x: Float[Array, "*shape"],
+        x: Num[Array, "*shape"],
         state: State | None = None,
         *,
         key: PRNGKeyArray | None = None,
-    ) -> Float[Array, "*shape"] | tuple[Float[Array, "*shape"], State]:
+    ) -> Num[Array, "*shape"] | tuple[Num[Array, "*shape"], State]:
         """Normalises `x`. `state`, if given, is returned unchanged alongside
         the output (so this layer can stand in for `BatchNorm`); `key` is
         unused."""
@@ -177,28 +177,28 @@ class RMSNorm(Module):
     @overload
     def __call__(
         self,
-        x: Float[Array, "*shape"],
+        x: Num[Array, "*shape"],
         state: None = None,
         *,
         key: PRNGKeyArray | None = None,
-    ) -> Float[Array, "*shape"]: ...
+    ) -> Num[Array, "*shape"]: ...
 
     @overload
     def __call__(
         self,
-        x: Float[Array, "*shape"],
+        x: Num[Array, "*shape"],
         state: State,
         *,
         key: PRNGKeyArray | None = None,
-    ) -> tuple[Float[Array, "*shape"], State]: ...
+    ) -> tuple[Num[Array, "*shape"], State]: ...
 
     def __call__(
         self,
-        x: Float[Array, "*shape"],
+        x: Num[Array, "*shape"],
         state: State | None = None,
         *,
         key: PRNGKeyArray | None = None,
-    ) -> Float[Array, "*shape"] | tuple[Float[Array, "*shape"], State]:
+    ) -> Num[Array, "*shape"] | tuple[Num[Array, "*shape"], State]:
         """Normalises `x`. `state`, if given, is returned unchanged alongside
         the output; `key` is unused."""
         del key
@@ -279,30 +279,29 @@ class GroupNorm(Module):
     @overload
     def __call__(
         self,
-        x: Float[Array, "channels *spatial"],
+        x: Num[Array, "channels *spatial"],
         state: None = None,
         *,
         key: PRNGKeyArray | None = None,
-    ) -> Float[Array, "channels *spatial"]: ...
+    ) -> Num[Array, "channels *spatial"]: ...
 
     @overload
     def __call__(
         self,
-        x: Float[Array, "channels *spatial"],
+        x: Num[Array, "channels *spatial"],
         state: State,
         *,
         key: PRNGKeyArray | None = None,
-    ) -> tuple[Float[Array, "channels *spatial"], State]: ...
+    ) -> tuple[Num[Array, "channels *spatial"], State]: ...
 
     def __call__(
         self,
-        x: Float[Array, "channels *spatial"],
+        x: Num[Array, "channels *spatial"],
         state: State | None = None,
         *,
         key: PRNGKeyArray | None = None,
     ) -> (
-        Float[Array, "channels *spatial"]
-        | tuple[Float[Array, "channels *spatial"], State]
+        Num[Array, "channels *spatial"] | tuple[Num[Array, "channels *spatial"], State]
     ):
         """Normalises `x` of shape `(channels, *spatial)`. `state`, if given,
         is returned unchanged alongside the output; `key` is unused."""

@@ -8,7 +8,7 @@ from typing import cast
 import jax
 import jax.numpy as jnp
 from jax.typing import DTypeLike
-from jaxtyping import Array, Float, PRNGKeyArray
+from jaxtyping import Array, Float, Num, PRNGKeyArray
 
 from .._field import field
 from .._module import Module
@@ -78,8 +78,8 @@ class GRUCell(Module):
 
     def __call__(
         self,
-        input: Float[Array, "input_size"],
-        hidden: Float[Array, "hidden_size"],
+        input: Num[Array, "input_size"],
+        hidden: Num[Array, "hidden_size"],
         *,
         key: PRNGKeyArray | None = None,
     ) -> Float[Array, "hidden_size"]:
@@ -141,8 +141,8 @@ class LSTMCell(Module):
 
     def __call__(
         self,
-        input: Float[Array, "input_size"],
-        hidden: tuple[Float[Array, "hidden_size"], Float[Array, "hidden_size"]],
+        input: Num[Array, "input_size"],
+        hidden: tuple[Num[Array, "hidden_size"], Num[Array, "hidden_size"]],
         *,
         key: PRNGKeyArray | None = None,
     ) -> tuple[Float[Array, "hidden_size"], Float[Array, "hidden_size"]]:
