@@ -35,8 +35,8 @@ from ._abstract import abstract_sets, is_classvar_annotation, split_abstract_ann
 from ._field import CONVERTER_KEY, STATIC_KEY, field
 from ._pytree_registration import (
     REBUILD_KEY,
-    REBUILD_TOKEN,
     AttributesToken,
+    RebuildToken,
     register_native,
 )
 
@@ -240,6 +240,9 @@ class _ModuleMeta(abc.ABCMeta):
         )
         type.__setattr__(cls, "__abstractvars__", vars_left)
         type.__setattr__(cls, "__abstractclassvars__", classvars_left)
+        # Read on flatten (the value of the rebuild pseudo-field); set here
+        # rather than in a class body so that static tools never offer it.
+        type.__setattr__(cls, REBUILD_KEY, RebuildToken())
         fields = dataclasses.fields(cast(Any, cls))
         if not custom_init:
             _finish_generated_init(cls, fields)
@@ -259,7 +262,7 @@ class _ModuleMeta(abc.ABCMeta):
         # is cheaper than popping it from `kwargs` (this is the unflatten
         # hot path).
         def __call__(cls, /, *args, __eqx_rebuild__=None, **kwargs):
-            if __eqx_rebuild__ is REBUILD_TOKEN:
+            if __eqx_rebuild__ is cls.__eqx_rebuild__:
                 # JAX rebuilding a tree: `kwargs` is a fresh dict holding
                 # exactly the fields, so it can become the instance's dict.
                 obj = _new_instance(cls)
@@ -410,7 +413,7 @@ def with_attributes(module: _M, attributes: dict[str, object]) -> _M:
     previous = values.get(REBUILD_KEY)
     merged = {**previous.attributes, **attributes} if previous else dict(attributes)
     values.update(merged)
-    values[REBUILD_KEY] = AttributesToken(merged)
+    values[REBUILD_KEY] = AttributesToken(type(module), merged)
     return copy
 
 
@@ -488,9 +491,6 @@ class Module(metaclass=_ModuleMeta):
         return tree_pformat(self)
 
 
-# Read on flatten (the value of the rebuild pseudo-field); set here rather
-# than in the class body so that static tools never offer it.
-type.__setattr__(Module, REBUILD_KEY, REBUILD_TOKEN)
 
 
 class BoundMethod(Module, Generic[_P, _R_co]):

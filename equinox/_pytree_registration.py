@@ -4,8 +4,8 @@ JAX's dataclass nodes flatten with C++ `getattr`s and unflatten by calling the
 class with every field as a keyword. A Module's construction runs `__init__`,
 converters and checks, which must never happen when JAX merely rebuilds a tree.
 So each class gets one extra *static* pseudo-field, `REBUILD_KEY`, whose value
-is the class attribute `REBUILD_TOKEN` (set on `Module` at run time only,
-so static tools never see it): it travels in the treedef, comes back
+is a class attribute holding that class's own `RebuildToken` (set at run time
+only, so static tools never see it): it travels in the treedef, comes back
 as a keyword on unflatten, and tells the metaclass to take the cheap path.
 
 `jax.tree_util.register_dataclass` insists that the names match the dataclass
@@ -23,8 +23,14 @@ class _Registry(Protocol):
     ) -> None: ...
 
 
-class _RebuildToken:
-    """The one value of the pseudo-field; compares equal only to itself."""
+class RebuildToken:
+    """The value of the pseudo-field: one per class, equal only to itself.
+
+    One per class, not one shared: JAX compares dataclass nodes by their
+    fields and auxiliary data, so two classes with the same fields would
+    otherwise have equal treedefs (and `filter_jit` would reuse one class's
+    trace for the other).
+    """
 
     __slots__ = ()
 
@@ -32,8 +38,6 @@ class _RebuildToken:
         return "<equinox rebuild token>"
 
 
-# A dunder name: never shown as a completion or a private attribute of an
-# instance, never a dataclass field, never in a signature.
 class AttributesToken:
     """A rebuild token that also carries non-field attributes of an instance
     (`__name__`, `__doc__`, ... copied by `eqx.module_update_wrapper`).
@@ -43,17 +47,23 @@ class AttributesToken:
     equal when their attributes are; the hash skips unhashable values.
     """
 
-    __slots__ = ("attributes",)
+    __slots__ = ("attributes", "owner")
 
-    def __init__(self, attributes: dict[str, object]) -> None:
+    def __init__(self, owner: type, attributes: dict[str, object]) -> None:
+        self.owner: Final = owner
         self.attributes: Final = attributes
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is AttributesToken and self.attributes == other.attributes
+        return (
+            type(other) is AttributesToken
+            and self.owner is other.owner
+            and self.attributes == other.attributes
+        )
 
     def __hash__(self) -> int:
         return hash(
-            tuple(
+            (self.owner,)
+            + tuple(
                 (key, value)
                 for key, value in self.attributes.items()
                 if isinstance(value, str)
@@ -65,7 +75,6 @@ class AttributesToken:
 
 
 REBUILD_KEY: Final = "__eqx_rebuild__"
-REBUILD_TOKEN: Final = _RebuildToken()
 
 
 def _registries() -> Sequence[_Registry]:
