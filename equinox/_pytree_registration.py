@@ -61,14 +61,8 @@ class AttributesToken:
         )
 
     def __hash__(self) -> int:
-        return hash(
-            (self.owner,)
-            + tuple(
-                (key, value)
-                for key, value in self.attributes.items()
-                if isinstance(value, str)
-            )
-        )
+        named = [(k, v) for k, v in self.attributes.items() if isinstance(v, str)]
+        return hash((self.owner, *named))
 
     def __repr__(self) -> str:
         return f"<equinox rebuild token with {', '.join(self.attributes)}>"

@@ -938,3 +938,33 @@ def test_partial_parity() -> None:
         "args",
         "keywords",
     ]
+
+
+# --- classes with the same fields -------------------------------------------------
+
+
+class Named(eqx.Module):
+    x: Any
+
+    def __call__(self) -> str:
+        return "Named"
+
+
+class Renamed(Named):
+    def __call__(self) -> str:
+        return "Renamed"
+
+
+def test_classes_with_the_same_fields_have_different_treedefs() -> None:
+    # Measured on Equinox: different structures, so not equal.
+    assert jax.tree_util.tree_structure(Named(1)) != jax.tree_util.tree_structure(
+        Renamed(1)
+    )
+    assert Named(1) != Renamed(1)
+    assert Named(1) == Named(1)
+
+
+def test_filter_jit_does_not_reuse_another_classs_trace() -> None:
+    call = eqx.filter_jit(lambda m: (m(), m.x))
+    assert call(Named(1.0))[0] == "Named"
+    assert call(Renamed(1.0))[0] == "Renamed"
