@@ -9,11 +9,20 @@ transform synthesised from the fields).
 from collections.abc import Sequence
 
 from mypy.checker import TypeChecker
-from mypy.nodes import ARG_STAR2, CallExpr, Context, Expression
+from mypy.nodes import (
+    ARG_NAMED,
+    ARG_POS,
+    ARG_STAR2,
+    CallExpr,
+    Context,
+    Expression,
+    RefExpr,
+)
 from mypy.plugin import CheckerPluginInterface, FunctionContext, MethodContext
 from mypy.types import (
     CallableType,
     Instance,
+    LiteralType,
     TupleType,
     Type,
     UnionType,
@@ -22,10 +31,12 @@ from mypy.types import (
 
 from ._bound import bound_memo, choose_alternative
 from ._check import check_value, expected_specs
-from ._encoding import ArraySpec, attach, spec_of
-from ._transformed import is_callable, is_transformed, mark, strip_specs
+from ._encoding import SHAPE_CODE, ArraySpec, attach, spec_of
+from ._operands import int_literal
+from ._terms import spec_from, terms_of
+from ._transformed import is_callable, is_transformed, mark, strip_specs, vmap_axes
 from ._rebinding import untrusted
-from ._unify import Memo, instantiate
+from ._unify import Memo, Term, instantiate
 
 
 def check_function_call(ctx: FunctionContext) -> Type:
@@ -36,7 +47,18 @@ def check_function_call(ctx: FunctionContext) -> Type:
 
 def check_method_call(ctx: MethodContext) -> Type:
     if is_transformed(ctx.type):  # e.g. `jax.vmap(model)(x)`: batched args
-        return strip_specs(ctx.default_return_type)
+        axes = vmap_axes(ctx.type)
+        if axes is None or not isinstance(ctx.api, TypeChecker):
+            return strip_specs(ctx.default_return_type)
+        return _check_call(
+            ctx.api,
+            ctx.context,
+            ctx.args,
+            ctx.arg_types,
+            strip_specs(ctx.default_return_type),
+            receiver=ctx.type,
+            axes=axes,
+        )
     return _check_call(
         ctx.api,
         ctx.context,
@@ -54,14 +76,26 @@ def _check_call(
     arg_types: list[list[Type]],
     default: Type,
     receiver: Type | None = None,
+    axes: tuple[int, int] | None = None,
 ) -> Type:
+    """Check the arguments, instantiate the return. `axes`: the call is of a
+    vmapped callable, whose arguments carry the mapped axis `axes[0]` and
+    whose result gains it at `axes[1]`."""
     if _makes_transformed(arg_types, default):
-        default = mark(default)
+        vmap = _vmap_literal(api, context)
+        if vmap is not None and arg_types and arg_types[0]:
+            # `filter_vmap(f)` is typed `Callable[P, R]`, inferred without
+            # shapes: the mapped callable keeps `f`'s own type instead.
+            default = arg_types[0][0]
+        default = mark(default, vmap)
     if not isinstance(context, CallExpr) or not isinstance(api, TypeChecker):
         return default
     callee_type = api.lookup_type_or_none(context.callee)
-    if is_transformed(callee_type):
-        return strip_specs(default)
+    if is_transformed(callee_type) and axes is None:
+        axes = vmap_axes(callee_type)
+        default = strip_specs(default)
+        if axes is None:
+            return default
     callee = get_proper_type(callee_type)
     skip = 0  # leading parameters the call does not pass (`self`)
     if isinstance(callee, Instance):  # a callable object: its __call__
@@ -80,6 +114,7 @@ def _check_call(
     memo = bound_memo(receiver if receiver is not None else callee_type)
     bound = bool(memo.single or memo.variadic)
     name = callee.name or "function"
+    mapped = _Mapped(axes[0]) if axes is not None else None
     for i, (formal, actuals) in enumerate(zip(formals, arg_types, strict=True)):
         expected = expected_specs(formal)
         if expected is None or callee.arg_kinds[i + skip] == ARG_STAR2:
@@ -89,17 +124,103 @@ def _check_call(
         for expr, actual in zip(args[i], actuals, strict=False):
             if untrusted(api, expr):
                 continue
-            check_value(
-                api,
-                expected,
-                spec_of(actual),
-                memo,
-                f'{who.capitalize()} to "{_short(name)}"',
-                who,
-                expr,
-            )
+            value = spec_of(actual)
+            what = f'{who.capitalize()} to "{_short(name)}"'
+            if mapped is not None:
+                value = mapped.unbatch(api, value, expr, what)
+                what += " (one mapped slice)"
+            check_value(api, expected, value, memo, what, who, expr)
     declared = choose_alternative(callee.ret_type, memo) if bound else callee.ret_type
-    return _instantiate_return(declared, default, memo, api)
+    result = _instantiate_return(declared, default, memo, api)
+    if mapped is not None and axes is not None:
+        return mapped.batch(result, axes[1], api)
+    return result
+
+
+_VMAPS = frozenset(
+    {
+        "jax._src.api.vmap",
+        "jax.vmap",
+        "equinox._vmap_pmap.filter_vmap",
+        "equinox.filter_vmap",
+    }
+)
+
+
+def _vmap_literal(api: CheckerPluginInterface, context: Context) -> LiteralType | None:
+    """For `jax.vmap(f, in_axes=0, out_axes=0)` with integer axes (or the
+    defaults), the mark that lets its calls map the axis; else None."""
+    if not isinstance(context, CallExpr) or not isinstance(api, TypeChecker):
+        return None
+    callee = context.callee
+    if not isinstance(callee, RefExpr) or callee.fullname not in _VMAPS:
+        return None
+    found: dict[str, int] = {"in_axes": 0, "out_axes": 0}
+    for expr, kind, keyword in zip(
+        context.args, context.arg_kinds, context.arg_names, strict=False
+    ):
+        if kind == ARG_NAMED and keyword in found:
+            value = int_literal(api, expr)
+            if value is None:
+                return None
+            found[keyword] = value
+        elif kind != ARG_POS or keyword is not None:
+            return None
+    if len(context.args) != 1 + sum(k == ARG_NAMED for k in context.arg_kinds):
+        return None  # axes passed positionally: not modelled
+    text = f"{found['in_axes']}:{found['out_axes']}"
+    return LiteralType(text, api.named_type("builtins.str"))
+
+
+class _Mapped:
+    """The mapped dimension of one vmapped call, from its arguments."""
+
+    def __init__(self, axis: int) -> None:
+        self.axis = axis
+        self.size: Term = None
+        self.known = True  # every array argument had a known shape
+
+    def unbatch(
+        self, api: TypeChecker, value: ArraySpec | None, expr: Expression, what: str
+    ) -> ArraySpec | None:
+        shape = terms_of(value)
+        if value is None or shape is None:
+            self.known = False
+            return None
+        if not -len(shape) <= self.axis < len(shape):
+            api.fail(
+                f"{what} has {len(shape)} dimensions: it has no axis {self.axis}"
+                " to map over",
+                expr,
+                code=SHAPE_CODE,
+            )
+            self.known = False
+            return None
+        i = self.axis % len(shape)
+        size = shape[i]
+        if isinstance(size, int) and isinstance(self.size, int) and size != self.size:
+            api.fail(
+                f"{what} is mapped over an axis of size {size}, but an earlier"
+                f" argument over one of size {self.size}",
+                expr,
+                code=SHAPE_CODE,
+            )
+        elif self.size is None or isinstance(size, int):
+            self.size = size
+        return spec_from(value.dtype, shape[:i] + shape[i + 1 :])
+
+    def batch(self, result: Type, out_axis: int, api: TypeChecker) -> Type:
+        proper = get_proper_type(result)
+        spec = spec_of(proper)
+        shape = terms_of(spec)
+        if spec is None or shape is None or not isinstance(proper, Instance):
+            return strip_specs(result)
+        if not -len(shape) - 1 <= out_axis <= len(shape):
+            return strip_specs(result)
+        i = out_axis % (len(shape) + 1)
+        size = self.size if self.known else None
+        new = shape[:i] + (size,) + shape[i:]
+        return attach(proper, spec_from(spec.dtype, new), api.str_type())
 
 
 def _makes_transformed(arg_types: list[list[Type]], result: Type) -> bool:

@@ -174,12 +174,20 @@ def bool_literal(expr: Expression | None) -> bool | None:
 
 
 def dtype_family(expr: Expression | None) -> str | None:
-    """`jnp.int32`, `"float32"`, `int`, `jnp.bool_`: the family they name."""
+    """`jnp.int32`, `"float32"`, `int`, `jnp.bool_`: the family they name.
+
+    None when no dtype is given (or `None`); `Shaped` (any) when one is given
+    that is not a literal dtype (`x.dtype`, `default_floating_dtype()`).
+    """
+    if expr is None or is_none(expr):
+        return None
+    name = None
     if isinstance(expr, StrExpr):
-        return family_of_dtype_name(expr.value)
-    if isinstance(expr, NameExpr | MemberExpr):
-        return family_of_dtype_name(expr.name)
-    return None
+        name = expr.value
+    elif isinstance(expr, NameExpr | MemberExpr):
+        name = expr.name
+    family = None if name is None else family_of_dtype_name(name)
+    return "Shaped" if family is None else family
 
 
 def scalar_family(expr: Expression | None) -> str | None:

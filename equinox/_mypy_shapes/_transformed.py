@@ -12,6 +12,7 @@ from mypy.types import (
     CallableType,
     ExtraAttrs,
     Instance,
+    LiteralType,
     NoneType,
     Overloaded,
     ProperType,
@@ -32,7 +33,7 @@ def is_callable(typ: Type) -> bool:
     return isinstance(proper, Instance) and proper.type.get("__call__") is not None
 
 
-def _marked_instance(inst: Instance) -> Instance:
+def _marked_instance(inst: Instance, vmap: LiteralType | None = None) -> Instance:
     new = Instance(
         inst.type,
         inst.args,
@@ -41,19 +42,27 @@ def _marked_instance(inst: Instance) -> Instance:
         last_known_value=inst.last_known_value,
     )
     attrs = inst.extra_attrs.copy() if inst.extra_attrs else ExtraAttrs({}, set())
-    attrs.attrs[_MARK] = NoneType()
+    attrs.attrs[_MARK] = NoneType() if vmap is None else vmap
     attrs.immutable.add(_MARK)
     new.extra_attrs = attrs
     return new
 
 
-def mark(typ: Type) -> Type:
-    """`typ` flagged as transformed (unchanged if it cannot carry the flag)."""
+def mark(typ: Type, vmap: LiteralType | None = None) -> Type:
+    """`typ` flagged as transformed (unchanged if it cannot carry the flag).
+
+    `vmap`: for `jax.vmap`/`eqx.filter_vmap` with integer axes, the literal
+    "in_axis:out_axis", so calls can remove and add the mapped dimension.
+    """
     proper = get_proper_type(typ)
     if isinstance(proper, Instance):
-        return _marked_instance(proper)
+        return _marked_instance(proper, vmap)
     if isinstance(proper, CallableType):
-        return proper.copy_modified(fallback=_marked_instance(proper.fallback))  # pyright: ignore[reportUnknownMemberType]  # mypy types its sentinel defaults loosely
+        # A nameless callable (`Callable[P, R]`) gets a name, so that mypy
+        # runs plugin hooks on its calls.
+        name = proper.name or ("vmapped function" if vmap is not None else None)
+        fallback = _marked_instance(proper.fallback, vmap)
+        return proper.copy_modified(fallback=fallback, name=name)  # pyright: ignore[reportUnknownMemberType]  # mypy types its sentinel defaults loosely
     return typ
 
 
@@ -66,6 +75,20 @@ def is_transformed(typ: Type | None) -> bool:
         and proper.extra_attrs is not None
         and _MARK in proper.extra_attrs.attrs
     )
+
+
+def vmap_axes(typ: Type | None) -> tuple[int, int] | None:
+    """(in_axis, out_axis) of a callable made by vmap with integer axes."""
+    proper: ProperType | None = None if typ is None else get_proper_type(typ)
+    if isinstance(proper, CallableType):
+        proper = proper.fallback
+    if not isinstance(proper, Instance) or proper.extra_attrs is None:
+        return None
+    value = proper.extra_attrs.attrs.get(_MARK)
+    if not isinstance(value, LiteralType) or not isinstance(value.value, str):
+        return None
+    first, _, second = value.value.partition(":")
+    return int(first), int(second)
 
 
 def strip_specs(typ: Type) -> Type:
