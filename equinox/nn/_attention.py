@@ -1,13 +1,14 @@
 """`MultiheadAttention`: scaled dot-product attention over several heads."""
 
 import math
+import warnings
 from collections.abc import Callable
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 from jax.typing import DTypeLike
-from jaxtyping import Array, Bool, Float, PRNGKeyArray
+from jaxtyping import Array, Bool, Float, Num, PRNGKeyArray, Shaped
 
 from .._field import field
 from .._module import Module
@@ -28,6 +29,46 @@ ProcessHeads = Callable[
     ],
     _Heads,
 ]
+
+
+def dot_product_attention_weights(
+    query: Float[Array, "q_seq qk_size"],
+    key: Float[Array, "kv_seq qk_size"],
+    mask: Bool[Array, "q_seq kv_seq"] | None = None,
+) -> Float[Array, "q_seq kv_seq"]:
+    """`softmax(query key^T / sqrt(qk_size))` over the keys, one head.
+
+    Where `mask` is False the weight is 0 (the logit is set to the dtype's
+    lowest value). The softmax is computed in at least float32.
+    """
+    logits = query @ key.T / math.sqrt(query.shape[-1])
+    if mask is not None:
+        if mask.shape != logits.shape:
+            raise ValueError(
+                f"dot_product_attention_weights: `mask` must have shape (q_seq, "
+                f"kv_seq)={logits.shape}, got {mask.shape}."
+            )
+        logits = jnp.where(mask, logits, np.finfo(np.dtype(logits.dtype)).min)
+    compute = jnp.promote_types(logits.dtype, jnp.float32)
+    return jax.nn.softmax(logits.astype(compute), axis=-1).astype(query.dtype)
+
+
+def dot_product_attention(
+    query: Float[Array, "q_seq qk_size"],
+    key_: Float[Array, "kv_seq qk_size"],
+    value: Float[Array, "kv_seq v_size"],
+    mask: Bool[Array, "q_seq kv_seq"] | None = None,
+    dropout: Dropout | None = None,
+    *,
+    key: PRNGKeyArray | None = None,
+    inference: bool | None = None,
+) -> Float[Array, "q_seq v_size"]:
+    """One attention head: `dot_product_attention_weights` (then `dropout`, if
+    given, with `key` and `inference`) applied to `value`."""
+    weights = dot_product_attention_weights(query, key_, mask)
+    if dropout is not None:
+        weights = dropout(weights, key=key, inference=inference)
+    return weights @ value
 
 
 def _per_head_size(name: str, given: int | None, query_size: int, heads: int) -> int:
@@ -176,15 +217,18 @@ class MultiheadAttention(Module):
 
     def __call__(
         self,
-        query: Float[Array, "q_seq q_size"],
-        key_: Float[Array, "kv_seq k_size"],
-        value: Float[Array, "kv_seq v_size"],
+        query: Num[Array, "q_seq q_size"],
+        key_: Num[Array, "kv_seq k_size"],
+        value: Num[Array, "kv_seq v_size"],
         mask: (
-            Bool[Array, "q_seq kv_seq"] | Bool[Array, "num_heads q_seq kv_seq"] | None
+            Shaped[Array, "q_seq kv_seq"]
+            | Shaped[Array, "num_heads q_seq kv_seq"]
+            | None
         ) = None,
         *,
         key: PRNGKeyArray | None = None,
         inference: bool | None = None,
+        deterministic: bool | None = None,
         process_heads: ProcessHeads | None = None,
     ) -> Float[Array, "q_seq o_size"]:
         """Attends from each query position to the key/value positions.
@@ -195,8 +239,17 @@ class MultiheadAttention(Module):
         `inference` overrides the dropout's flag for this call.
         `process_heads(q, k, v)` may transform the per-head projections (of
         shapes `(seq, num_heads, size)`), e.g. to apply rotary embeddings; it
-        must keep their shapes.
+        must keep their shapes. `deterministic` is Equinox's deprecated
+        spelling of `inference` (it warns, and wins when given).
         """
+        if deterministic is not None:
+            warnings.warn(
+                "MultiheadAttention()(deterministic=...) is deprecated; use "
+                "MultiheadAttention()(inference=...).",
+                UserWarning,
+                stacklevel=2,
+            )
+            inference = deterministic
         _check_input("query", query, self.query_size, "query_size")
         _check_input("key_", key_, self.key_size, "key_size")
         _check_input("value", value, self.value_size, "value_size")

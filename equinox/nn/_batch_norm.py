@@ -1,12 +1,13 @@
 """`BatchNorm`: normalisation by statistics over a `jax.vmap`ped batch."""
 
+import warnings
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypeAlias, cast
 
 import jax
 import jax.numpy as jnp
 from jax.typing import DTypeLike
-from jaxtyping import Array, Float, Int, PRNGKeyArray
+from jaxtyping import Array, Bool, Float, Int, PRNGKeyArray
 
 from .._field import field
 from ._normalisation import check_eps
@@ -15,6 +16,13 @@ from ._sequential import StatefulLayer
 from ._stateful import State, StateIndex
 
 _Stats = tuple[Float[Array, "input_size"], Float[Array, "input_size"]]
+Mode: TypeAlias = Literal["ema", "batch", "renorm"]
+
+_LEGACY_WARNING = (
+    "BatchNorm: `mode` was not given, so it defaults to 'ema' (Equinox's "
+    "backward-compatible default). 'batch' is what other frameworks call batch "
+    "norm and is usually faster; pass mode='ema' or mode='batch' explicitly."
+)
 
 
 def _check_fraction(name: str, value: object) -> float:
@@ -56,35 +64,43 @@ class BatchNorm(StatefulLayer):
     `jax.vmap(..., axis_name=axis_name)` (the batch statistics are averaged
     over that named axis with `jax.lax.pmean`), as
     `y, state = bn(x, state)`; usually `in_axes=(0, None), out_axes=(0, None)`.
+    The modes (and their state, which matches Equinox's leaf for leaf):
 
-    Running statistics live in the `State`: on the first training call they
-    are set to the batch statistics, afterwards updated as
-    `running = momentum * running + (1 - momentum) * batch`.
-
-    - `mode="ema"`: training normalises with the batch statistics.
-    - `mode="batch"`: batch renormalisation. Training normalises with the batch
-      statistics and then corrects towards the running ones,
+    - `mode="batch"` (what other frameworks call batch norm): training
+      normalises with the batch statistics and updates exponential moving
+      averages `running = momentum * running + (1 - momentum) * batch`
+      (starting from mean 0, variance 1; state `batch_counter`,
+      `batch_state_index`). Inference normalises with the averages divided by
+      `1 - momentum ** count` (bias-corrected; the raw ones before any training
+      step).
+    - `mode="ema"` (the default; leaving `mode` out warns, as in Equinox):
+      running statistics (state `ema_first_time_index`, `ema_state_index`) are
+      set to the batch statistics on the first training call and then updated
+      by the same moving average; both training and inference normalise with
+      the running statistics.
+    - `mode="renorm"` (ours, not in Equinox): batch renormalisation. Like
+      "batch", and training corrects towards the bias-corrected averages,
       `(x - mu_b)/sigma_b * r + d` with `r = sigma_b/sigma`,
-      `d = (mu_b - mu)/sigma` (no gradient through `r`, `d`). Over the first
-      `warmup_period` training calls `r`, `d` are interpolated linearly from
-      `1`, `0` (plain batch norm) to their full values, so that the running
-      statistics have settled before they are relied on.
+      `d = (mu_b - mu)/sigma` (no gradient through `r`, `d`), ramped in
+      linearly over the first `warmup_period` training calls.
 
-    In inference (`inference=True`, or `eqx.nn.inference_mode`) both modes
-    normalise with the running statistics and leave the state unchanged.
+    Inference: `inference=True`, or `eqx.nn.inference_mode`; the state is then
+    left unchanged.
     """
 
     weight: Float[Array, "input_size"] | None
     bias: Float[Array, "input_size"] | None
-    state_index: StateIndex[_Stats]
-    count_index: StateIndex[Int[Array, ""]]
+    ema_first_time_index: StateIndex[Bool[Array, ""]] | None
+    ema_state_index: StateIndex[_Stats] | None
+    batch_counter: StateIndex[Int[Array, ""]] | None
+    batch_state_index: StateIndex[_Stats] | None
     axis_name: Hashable | Sequence[Hashable] = field(static=True)
     inference: bool
     input_size: int = field(static=True)
     eps: float = field(static=True)
     channelwise_affine: bool = field(static=True)
     momentum: float = field(static=True)
-    mode: Literal["ema", "batch"] = field(static=True)
+    mode: Mode = field(static=True)
     warmup_period: int = field(static=True)
 
     def __init__(
@@ -96,7 +112,7 @@ class BatchNorm(StatefulLayer):
         momentum: float = 0.99,
         inference: bool = False,
         dtype: DTypeLike | None = None,
-        mode: Literal["ema", "batch"] = "ema",
+        mode: Mode | Literal["legacy"] = "legacy",
         warmup_period: int = 1000,
     ) -> None:
         """`dtype` is that of the affine parameters and running statistics."""
@@ -106,9 +122,12 @@ class BatchNorm(StatefulLayer):
         self.channelwise_affine = bool(channelwise_affine)
         self.momentum = _check_fraction("momentum", momentum)
         self.inference = bool(inference)
-        if mode not in ("ema", "batch"):
+        if mode == "legacy":
+            warnings.warn(_LEGACY_WARNING, UserWarning, stacklevel=2)
+            mode = "ema"
+        if mode not in ("ema", "batch", "renorm"):
             raise ValueError(
-                f"BatchNorm: `mode` must be 'ema' or 'batch', got {mode!r}."
+                f"BatchNorm: `mode` must be 'ema', 'batch' or 'renorm', got {mode!r}."
             )
         self.mode = mode
         self.warmup_period = check_positive_int(
@@ -122,9 +141,15 @@ class BatchNorm(StatefulLayer):
         else:
             self.weight = None
             self.bias = None
-        init_stats = (jnp.zeros(size, param_dtype), jnp.ones(size, param_dtype))
-        self.state_index = StateIndex(init_stats)
-        self.count_index = StateIndex(jnp.array(0, jnp.int32))
+        zeros = jnp.zeros(size, param_dtype)
+        self.ema_first_time_index = self.ema_state_index = None
+        self.batch_counter = self.batch_state_index = None
+        if mode == "ema":
+            self.ema_first_time_index = StateIndex(jnp.array(True))
+            self.ema_state_index = StateIndex((zeros, zeros))
+        else:
+            self.batch_counter = StateIndex(jnp.array(0, jnp.int32))
+            self.batch_state_index = StateIndex((zeros, jnp.ones(size, param_dtype)))
 
     def _check_input(self, x: Array) -> None:
         if x.ndim < 1 or x.shape[0] != self.input_size:
@@ -140,6 +165,10 @@ class BatchNorm(StatefulLayer):
         centred = x - mean.reshape((-1,) + (1,) * (x.ndim - 1))
         var = _pmean(jnp.mean(jnp.square(centred), axis=spatial), self.axis_name)
         return mean, var
+
+    def _average(self, running: Array, batch: Array) -> Array:
+        new = self.momentum * running + (1 - self.momentum) * batch
+        return jax.lax.stop_gradient(new).astype(running.dtype)
 
     def __call__(
         self,
@@ -160,55 +189,84 @@ class BatchNorm(StatefulLayer):
             inference = self.inference
         orig_dtype = x.dtype
         x = x.astype(jnp.promote_types(x.dtype, jnp.float32))
-        running_mean, running_var = state.get(self.state_index)
-        if inference:
-            mean, var = running_mean.astype(x.dtype), running_var.astype(x.dtype)
-            scale, shift = jnp.ones_like(mean), jnp.zeros_like(mean)
+        if self.mode == "ema":
+            out, state = self._ema(x, state, inference)
         else:
-            mean, var = self._batch_stats(x)
-            count = state.get(self.count_index)
-            first = count == 0
-            scale, shift = self._renorm(mean, var, running_mean, running_var, count)
-            new_mean = jnp.where(
-                first, mean, self.momentum * running_mean + (1 - self.momentum) * mean
-            )
-            new_var = jnp.where(
-                first, var, self.momentum * running_var + (1 - self.momentum) * var
-            )
-            stats = (
-                jax.lax.stop_gradient(new_mean).astype(running_mean.dtype),
-                jax.lax.stop_gradient(new_var).astype(running_var.dtype),
-            )
-            state = state.set(self.state_index, stats)
-            state = state.set(self.count_index, count + 1)
-        out = self._normalise(x, mean, var, scale, shift)
+            out, state = self._batch(x, state, inference)
         return out.astype(orig_dtype), state
 
+    def _ema(self, x: Array, state: State, inference: bool) -> tuple[Array, State]:
+        assert self.ema_state_index is not None
+        assert self.ema_first_time_index is not None
+        running_mean, running_var = mean, var = state.get(self.ema_state_index)
+        if not inference:
+            # The first call fills the running statistics; training then
+            # normalises with the updated running statistics, as in Equinox.
+            first = state.get(self.ema_first_time_index)
+            batch_mean, batch_var = self._batch_stats(x)
+            mean = jnp.where(first, batch_mean, self._average(mean, batch_mean))
+            var = jnp.where(first, batch_var, self._average(var, batch_var))
+            mean = mean.astype(running_mean.dtype)
+            var = var.astype(running_var.dtype)
+            state = state.set(self.ema_first_time_index, jnp.array(False))
+            state = state.set(self.ema_state_index, (mean, var))
+        return self._normalise(x, mean.astype(x.dtype), var.astype(x.dtype)), state
+
+    def _debiased(self, state: State) -> tuple[Array, Array]:
+        """The moving averages divided by `1 - momentum ** count`."""
+        assert self.batch_state_index is not None
+        assert self.batch_counter is not None
+        mean, var = state.get(self.batch_state_index)
+        count = state.get(self.batch_counter)
+        correction = jnp.where(count == 0, 1, 1 - self.momentum**count)
+        return mean / correction, var / correction
+
+    def _batch(self, x: Array, state: State, inference: bool) -> tuple[Array, State]:
+        assert self.batch_state_index is not None
+        assert self.batch_counter is not None
+        if inference:
+            mean, var = self._debiased(state)
+            return self._normalise(x, mean.astype(x.dtype), var.astype(x.dtype)), state
+        mean, var = self._batch_stats(x)
+        out = self._normalise(x, mean, var, *self._renorm(mean, var, state))
+        running_mean, running_var = state.get(self.batch_state_index)
+        count = state.get(self.batch_counter)
+        state = state.set(self.batch_counter, count + 1)
+        state = state.set(
+            self.batch_state_index,
+            (self._average(running_mean, mean), self._average(running_var, var)),
+        )
+        return out, state
+
     def _renorm(
-        self,
-        mean: Array,
-        var: Array,
-        running_mean: Array,
-        running_var: Array,
-        count: Array,
-    ) -> tuple[Array, Array]:
-        """The batch-renormalisation correction `(r, d)`; `(1, 0)` in ema mode."""
-        if self.mode == "ema":
-            return jnp.ones_like(mean), jnp.zeros_like(mean)
+        self, mean: Array, var: Array, state: State
+    ) -> tuple[Array, Array] | tuple[()]:
+        """The batch-renormalisation correction `(r, d)` ("renorm" only)."""
+        if self.mode != "renorm":
+            return ()
+        assert self.batch_counter is not None
+        running_mean, running_var = self._debiased(state)
         running_std = jnp.sqrt(running_var + self.eps)
         r = jax.lax.stop_gradient(jnp.sqrt(var + self.eps) / running_std)
         d = jax.lax.stop_gradient((mean - running_mean) / running_std)
+        count = state.get(self.batch_counter)
         warm = jnp.minimum(count / self.warmup_period, 1.0).astype(mean.dtype)
         return 1 + warm * (r - 1), warm * d
 
     def _normalise(
-        self, x: Array, mean: Array, var: Array, scale: Array, shift: Array
+        self,
+        x: Array,
+        mean: Array,
+        var: Array,
+        scale: Array | None = None,
+        shift: Array | None = None,
     ) -> Array:
         def channels(v: Array) -> Array:
             return v.reshape((-1,) + (1,) * (x.ndim - 1))
 
         out = (x - channels(mean)) * channels(jax.lax.rsqrt(var + self.eps))
-        out = out * channels(scale) + channels(shift)
+        if scale is not None and shift is not None:
+            out = out * channels(scale) + channels(shift)
         if self.weight is not None and self.bias is not None:
             out = out * channels(self.weight) + channels(self.bias)
         return out

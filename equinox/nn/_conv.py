@@ -3,8 +3,9 @@
 Both act on one channels-first example, `x` of shape `(in_channels, *spatial)`,
 and keep the weight as `(out_channels, in_channels // groups, *kernel_size)`.
 `Conv` is `jax.lax.conv_general_dilated`; `ConvTranspose` is the same call on
-the input dilated by the stride, with the kernel flipped, so that it is the
-adjoint of a `Conv` with the same stride, padding and dilation.
+the input dilated by the stride, with the stored kernel as it is (Equinox's
+layout: the exact adjoint of a `Conv` uses that conv's kernel flipped and with
+its channel axes swapped).
 """
 
 import math
@@ -14,7 +15,7 @@ from typing import Literal, TypeAlias, cast
 import jax
 import jax.numpy as jnp
 from jax.typing import DTypeLike
-from jaxtyping import Array, Float, PRNGKeyArray
+from jaxtyping import Array, Inexact, PRNGKeyArray
 
 from .._field import field
 from .._module import Module
@@ -23,7 +24,7 @@ from ._param_init import (
     check_nonnegative_int,
     check_positive_int,
     fan_in_limit,
-    floating_dtype,
+    inexact_dtype,
     per_dim,
     uniform_weight_and_bias,
 )
@@ -140,21 +141,22 @@ def _init_weight_and_bias(
     use_bias: bool,
     dtype: DTypeLike | None,
     key: PRNGKeyArray,
-) -> tuple[Float[Array, "..."], Float[Array, "..."] | None]:
-    """Weight `shape` and a bias `(out, 1, ...)`, uniform in ±1/sqrt(fan_in)."""
+) -> tuple[Inexact[Array, "..."], Inexact[Array, "..."] | None]:
+    """Weight `shape` and a bias `(out, 1, ...)`, uniform in ±1/sqrt(fan_in)
+    (fan_in = in_channels // groups * prod(kernel_size))."""
     bias_shape = (shape[0],) + (1,) * num_spatial_dims
     return uniform_weight_and_bias(
         key,
         shape,
         bias_shape if use_bias else None,
         fan_in_limit(math.prod(shape[1:])),
-        floating_dtype(layer, dtype),
+        inexact_dtype(layer, dtype),
     )
 
 
 def _promote(
-    x: Float[Array, "..."], weight: Float[Array, "..."]
-) -> tuple[Float[Array, "..."], Float[Array, "..."]]:
+    x: Inexact[Array, "..."], weight: Inexact[Array, "..."]
+) -> tuple[Inexact[Array, "..."], Inexact[Array, "..."]]:
     # lax.conv wants one dtype; follow the usual promotion rules instead.
     dtype = jnp.result_type(x.dtype, weight.dtype)
     return x.astype(dtype), weight.astype(dtype)
@@ -167,8 +169,8 @@ class Conv(Module):
     Weight and bias are uniform in ±1/sqrt(in_channels // groups * prod(kernel)).
     """
 
-    weight: Float[Array, "out_channels in_channels_per_group *kernel_size"]
-    bias: Float[Array, "out_channels *spatial_ones"] | None
+    weight: Inexact[Array, "out_channels in_channels_per_group *kernel_size"]
+    bias: Inexact[Array, "out_channels *spatial_ones"] | None
     num_spatial_dims: int = field(static=True)
     in_channels: int = field(static=True)
     out_channels: int = field(static=True)
@@ -227,10 +229,10 @@ class Conv(Module):
 
     def __call__(
         self,
-        x: Float[Array, "in_channels *spatial"],
+        x: Inexact[Array, "in_channels *spatial"],
         *,
         key: PRNGKeyArray | None = None,
-    ) -> Float[Array, "out_channels *out_spatial"]:
+    ) -> Inexact[Array, "out_channels *out_spatial"]:
         """Convolves one example; `key` is unused."""
         del key
         name = type(self).__name__
@@ -365,52 +367,94 @@ class Conv3d(Conv):
         )
 
 
-def _transpose_crop(
-    padding: str | Pads,
-    kernel_size: Sequence[int],
-    stride: Sequence[int],
-    dilation: Sequence[int],
-) -> Pads:
-    """What a transposed conv crops from each end of each spatial dim.
+TransposePaddingMode: TypeAlias = Literal["ZEROS", "CIRCULAR"]
 
-    "SAME" crops so that out = in * stride (with no output_padding), splitting
-    an odd total as the forward "SAME" pads, which keeps the two adjoint.
-    """
-    if not isinstance(padding, str):
-        return padding
+
+def _transpose_mode(
+    layer: str,
+    padding_mode: object,
+    padding: str | Pads,
+    output_padding: tuple[int, ...],
+) -> TransposePaddingMode:
+    """The padding mode of the equivalent `Conv`; only ZEROS and CIRCULAR (the
+    latter with "SAME"/"SAME_LOWER" and no output_padding) have a transpose."""
+    mode = check_padding_mode(layer, padding_mode)
+    if mode == "ZEROS":
+        return "ZEROS"
+    if mode != "CIRCULAR":
+        raise NotImplementedError(
+            f"{layer}: padding_mode={mode!r} has no transposed convolution; use "
+            f"'ZEROS' or 'CIRCULAR'."
+        )
+    if padding not in ("SAME", "SAME_LOWER"):
+        raise NotImplementedError(
+            f"{layer}: padding_mode='CIRCULAR' is only implemented with padding "
+            f"'SAME' or 'SAME_LOWER', got padding={padding!r}."
+        )
+    if any(output_padding):
+        raise NotImplementedError(
+            f"{layer}: padding_mode='CIRCULAR' is only implemented with zero "
+            f"`output_padding`, got {output_padding}."
+        )
+    return "CIRCULAR"
+
+
+def _equivalent_conv(
+    n: int, k: int, s: int, d: int, op: int, padding: str | tuple[int, int]
+) -> tuple[int, tuple[int, int]]:
+    """For one spatial dim of input size `n`: the input size of the equivalent
+    `Conv` (the size this layer outputs) and that conv's (low, high) padding."""
     if padding == "VALID":
-        return tuple((0, 0) for _ in kernel_size)
-    pads: list[tuple[int, int]] = []
-    for k, s, d in zip(kernel_size, stride, dilation, strict=True):
-        total = max(d * (k - 1) + 1 - s, 0)
-        small, large = total // 2, total - total // 2
-        pads.append((small, large) if padding == "SAME" else (large, small))
-    return tuple(pads)
+        return (n - 1) * s + d * (k - 1) + 1 + op, (0, 0)
+    if isinstance(padding, str):
+        # "SAME": the conv maps size n*s to n; output_padding picks a smaller one.
+        size = n * s - op
+        (pads,) = same_padding(padding, [size], [k], [s], [d])
+        return size, pads
+    lo, hi = padding
+    return (n - 1) * s - lo - hi + d * (k - 1) + 1 + op, (lo, hi)
+
+
+def _wrap_circular(y: Array, axis: int, size: int, pads: tuple[int, int]) -> Array:
+    """Folds the parts of `y` that fall on the equivalent conv's circular
+    padding back onto the positions they were copied from, then crops."""
+    lo, hi = pads
+    y = jnp.moveaxis(y, axis, 0)
+    core = y[lo : lo + size]
+    if lo:
+        core = core.at[size - lo :].add(y[:lo])
+    if hi:
+        core = core.at[:hi].add(y[lo + size :])
+    return jnp.moveaxis(core, 0, axis)
 
 
 class ConvTranspose(Module):
-    """An N-dimensional transposed convolution (the adjoint of `Conv`).
+    """An N-dimensional transposed convolution.
 
-    Output size per spatial dim:
+    It goes from the output shape of the equivalent `Conv` (same `kernel_size`,
+    `stride`, `padding`, `dilation`, `groups`, channels swapped) back to its
+    input shape, with the same connectivity. Output size per spatial dim:
     `(n - 1) * stride - pad_low - pad_high + dilation * (kernel - 1)
-    + output_padding + 1`. `padding` crops the output, as in PyTorch;
-    `output_padding` (< max(stride, dilation)) picks among the sizes that the
-    matching `Conv` maps to `n`. Only `padding_mode="ZEROS"` is defined.
+    + output_padding + 1`, or `n * stride - output_padding` for "SAME" /
+    "SAME_LOWER". `output_padding` (< stride) picks among the input sizes the
+    equivalent `Conv` maps to `n`. `padding_mode` is the equivalent conv's:
+    "ZEROS", or "CIRCULAR" (with "SAME"/"SAME_LOWER" padding only), whose
+    wrapped-around connections are kept.
     """
 
-    weight: Float[Array, "out_channels in_channels_per_group *kernel_size"]
-    bias: Float[Array, "out_channels *spatial_ones"] | None
+    weight: Inexact[Array, "out_channels in_channels_per_group *kernel_size"]
+    bias: Inexact[Array, "out_channels *spatial_ones"] | None
     num_spatial_dims: int = field(static=True)
     in_channels: int = field(static=True)
     out_channels: int = field(static=True)
     kernel_size: tuple[int, ...] = field(static=True)
     stride: tuple[int, ...] = field(static=True)
-    padding: tuple[tuple[int, int], ...] = field(static=True)
+    padding: str | tuple[tuple[int, int], ...] = field(static=True)
     output_padding: tuple[int, ...] = field(static=True)
     dilation: tuple[int, ...] = field(static=True)
     groups: int = field(static=True)
     use_bias: bool = field(static=True)
-    padding_mode: Literal["ZEROS"] = field(static=True)
+    padding_mode: TransposePaddingMode = field(static=True)
 
     def __init__(
         self,
@@ -419,12 +463,12 @@ class ConvTranspose(Module):
         out_channels: int,
         kernel_size: int | Sequence[int],
         stride: int | Sequence[int] = 1,
-        output_padding: int | Sequence[int] = 0,
         padding: PaddingLike = 0,
+        output_padding: int | Sequence[int] = 0,
         dilation: int | Sequence[int] = 1,
         groups: int = 1,
         use_bias: bool = True,
-        padding_mode: Literal["ZEROS"] = "ZEROS",
+        padding_mode: TransposePaddingMode = "ZEROS",
         dtype: DTypeLike | None = None,
         *,
         key: PRNGKeyArray,
@@ -442,28 +486,16 @@ class ConvTranspose(Module):
         self.output_padding = per_dim(
             name, "output_padding", output_padding, n, minimum=0
         )
-        for op, s, d in zip(
-            self.output_padding, self.stride, self.dilation, strict=True
-        ):
-            if op >= max(s, d):
-                raise ValueError(
-                    f"{name}: `output_padding` must be smaller than max(stride, "
-                    f"dilation) in every dimension, got output_padding="
-                    f"{self.output_padding}, stride={self.stride}, "
-                    f"dilation={self.dilation}."
-                )
-        self.padding = _transpose_crop(
-            normalise_padding(name, padding, n),
-            self.kernel_size,
-            self.stride,
-            self.dilation,
-        )
-        if check_padding_mode(name, padding_mode) != "ZEROS":
+        if any(op >= s for op, s in zip(self.output_padding, self.stride, strict=True)):
             raise ValueError(
-                f"{name}: only padding_mode='ZEROS' is defined for a transposed "
-                f"convolution, got {padding_mode!r}."
+                f"{name}: `output_padding` must be smaller than `stride` in every "
+                f"dimension, got output_padding={self.output_padding}, "
+                f"stride={self.stride}."
             )
-        self.padding_mode = "ZEROS"
+        self.padding = normalise_padding(name, padding, n)
+        self.padding_mode = _transpose_mode(
+            name, padding_mode, self.padding, self.output_padding
+        )
         self.use_bias = bool(use_bias)
         shape = (
             self.out_channels,
@@ -474,47 +506,67 @@ class ConvTranspose(Module):
             name, shape, n, self.use_bias, dtype, key
         )
 
+    def _plan(self, x: Array) -> list[tuple[int, tuple[int, int]]]:
+        """Per spatial dim: the output size and the equivalent conv's padding."""
+        name = type(self).__name__
+        plan: list[tuple[int, tuple[int, int]]] = []
+        for axis in range(self.num_spatial_dims):
+            padding = (
+                self.padding if isinstance(self.padding, str) else self.padding[axis]
+            )
+            size, pads = _equivalent_conv(
+                x.shape[1 + axis],
+                self.kernel_size[axis],
+                self.stride[axis],
+                self.dilation[axis],
+                self.output_padding[axis],
+                padding,
+            )
+            if size < 1:
+                raise ValueError(
+                    f"{name}: spatial axis {axis} of size {x.shape[1 + axis]} "
+                    f"gives an empty output with padding {padding!r}; input "
+                    f"shape {x.shape}."
+                )
+            plan.append((size, pads))
+        return plan
+
     def __call__(
         self,
-        x: Float[Array, "in_channels *spatial"],
+        x: Inexact[Array, "in_channels *spatial"],
         *,
         key: PRNGKeyArray | None = None,
-    ) -> Float[Array, "out_channels *out_spatial"]:
+    ) -> Inexact[Array, "out_channels *out_spatial"]:
         """Applies the transposed convolution to one example; `key` is unused."""
         del key
         name = type(self).__name__
         check_input_rank(name, x, self.num_spatial_dims, self.in_channels)
-        pads: list[tuple[int, int]] = []
-        for axis, (n, (lo, hi), k, d, s, op) in enumerate(
-            zip(
-                x.shape[1:],
-                self.padding,
-                self.kernel_size,
-                self.dilation,
-                self.stride,
-                self.output_padding,
-                strict=True,
-            )
-        ):
-            reach = d * (k - 1)
-            if (n - 1) * s + reach + op + 1 - lo - hi < 1:
-                raise ValueError(
-                    f"{name}: spatial axis {axis} of size {n} gives an empty "
-                    f"output once `padding` {(lo, hi)} is cropped; input shape "
-                    f"{x.shape}."
-                )
-            pads.append((reach - lo, reach - hi + op))
-        spatial_axes = tuple(range(2, 2 + self.num_spatial_dims))
-        lhs, rhs = _promote(x, jnp.flip(self.weight, spatial_axes))
+        plan = self._plan(x)
+        circular = self.padding_mode == "CIRCULAR"
+        conv_pads: list[tuple[int, int]] = []
+        for axis, (size, (lo, hi)) in enumerate(plan):
+            n, s = x.shape[1 + axis], self.stride[axis]
+            reach = self.dilation[axis] * (self.kernel_size[axis] - 1)
+            if circular:
+                # The full output, padding included; wrapped round below.
+                full = (n - 1) * s + reach + 1
+                conv_pads.append((reach, reach + size + lo + hi - full))
+            else:
+                extra = size - ((n - 1) * s - lo - hi + reach + 1)
+                conv_pads.append((reach - lo, reach - hi + extra))
+        lhs, rhs = _promote(x, self.weight)
         y = jax.lax.conv_general_dilated(
             lhs[None],
             rhs,
             window_strides=(1,) * self.num_spatial_dims,
-            padding=pads,
+            padding=conv_pads,
             lhs_dilation=self.stride,
             rhs_dilation=self.dilation,
             feature_group_count=self.groups,
         )[0]
+        if circular:
+            for axis, (size, pads) in enumerate(plan):
+                y = _wrap_circular(y, axis + 1, size, pads)
         if self.bias is not None:
             y = y + self.bias
         return y
@@ -529,12 +581,12 @@ class ConvTranspose1d(ConvTranspose):
         out_channels: int,
         kernel_size: int | Sequence[int],
         stride: int | Sequence[int] = 1,
-        output_padding: int | Sequence[int] = 0,
         padding: PaddingLike = 0,
+        output_padding: int | Sequence[int] = 0,
         dilation: int | Sequence[int] = 1,
         groups: int = 1,
         use_bias: bool = True,
-        padding_mode: Literal["ZEROS"] = "ZEROS",
+        padding_mode: TransposePaddingMode = "ZEROS",
         dtype: DTypeLike | None = None,
         *,
         key: PRNGKeyArray,
@@ -545,8 +597,8 @@ class ConvTranspose1d(ConvTranspose):
             out_channels,
             kernel_size,
             stride,
-            output_padding,
             padding,
+            output_padding,
             dilation,
             groups,
             use_bias,
@@ -565,12 +617,12 @@ class ConvTranspose2d(ConvTranspose):
         out_channels: int,
         kernel_size: int | Sequence[int],
         stride: int | Sequence[int] = 1,
-        output_padding: int | Sequence[int] = 0,
         padding: PaddingLike = 0,
+        output_padding: int | Sequence[int] = 0,
         dilation: int | Sequence[int] = 1,
         groups: int = 1,
         use_bias: bool = True,
-        padding_mode: Literal["ZEROS"] = "ZEROS",
+        padding_mode: TransposePaddingMode = "ZEROS",
         dtype: DTypeLike | None = None,
         *,
         key: PRNGKeyArray,
@@ -581,8 +633,8 @@ class ConvTranspose2d(ConvTranspose):
             out_channels,
             kernel_size,
             stride,
-            output_padding,
             padding,
+            output_padding,
             dilation,
             groups,
             use_bias,
@@ -601,12 +653,12 @@ class ConvTranspose3d(ConvTranspose):
         out_channels: int,
         kernel_size: int | Sequence[int],
         stride: int | Sequence[int] = 1,
-        output_padding: int | Sequence[int] = 0,
         padding: PaddingLike = 0,
+        output_padding: int | Sequence[int] = 0,
         dilation: int | Sequence[int] = 1,
         groups: int = 1,
         use_bias: bool = True,
-        padding_mode: Literal["ZEROS"] = "ZEROS",
+        padding_mode: TransposePaddingMode = "ZEROS",
         dtype: DTypeLike | None = None,
         *,
         key: PRNGKeyArray,
@@ -617,8 +669,8 @@ class ConvTranspose3d(ConvTranspose):
             out_channels,
             kernel_size,
             stride,
-            output_padding,
             padding,
+            output_padding,
             dilation,
             groups,
             use_bias,

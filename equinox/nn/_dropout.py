@@ -1,8 +1,10 @@
 """`Dropout`: zeroes elements at random during training."""
 
+import warnings
+
 import jax
 import jax.numpy as jnp
-from jaxtyping import Array, Float, PRNGKeyArray
+from jaxtyping import Array, Num, PRNGKeyArray
 
 from .._module import Module
 
@@ -23,7 +25,22 @@ class Dropout(Module):
     p: float
     inference: bool
 
-    def __init__(self, p: float = 0.5, inference: bool = False) -> None:
+    def __init__(
+        self,
+        p: float = 0.5,
+        inference: bool = False,
+        *,
+        deterministic: bool | None = None,
+    ) -> None:
+        """`deterministic` is Equinox's deprecated spelling of `inference`
+        (it warns, and wins over `inference` when given)."""
+        if deterministic is not None:
+            warnings.warn(
+                "Dropout(deterministic=...) is deprecated; use Dropout(inference=...).",
+                UserWarning,
+                stacklevel=2,
+            )
+            inference = deterministic
         if isinstance(p, bool) or not isinstance(p, int | float):  # pyright: ignore[reportUnnecessaryIsInstance]  # callers may ignore the annotation
             raise TypeError(f"Dropout: `p` must be a float in [0, 1], got {p!r}.")
         if not 0 <= p <= 1:
@@ -35,12 +52,22 @@ class Dropout(Module):
 
     def __call__(
         self,
-        x: Float[Array, "*shape"],
+        x: Num[Array, "*shape"],
         *,
         key: PRNGKeyArray | None = None,
         inference: bool | None = None,
-    ) -> Float[Array, "*shape"]:
-        """Applies dropout; `inference` overrides the field for this call."""
+        deterministic: bool | None = None,
+    ) -> Num[Array, "*shape"]:
+        """Applies dropout; `inference` overrides the field for this call
+        (`deterministic`: its deprecated spelling, which warns and wins)."""
+        if deterministic is not None:
+            warnings.warn(
+                "Dropout()(deterministic=...) is deprecated; use "
+                "Dropout()(inference=...).",
+                UserWarning,
+                stacklevel=2,
+            )
+            inference = deterministic
         if inference is None:
             inference = self.inference
         if inference or _is_zero(self.p):

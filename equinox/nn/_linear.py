@@ -3,14 +3,14 @@
 from typing import Literal, TypeVar
 
 from jax.typing import DTypeLike
-from jaxtyping import Array, Float, PRNGKeyArray
+from jaxtyping import Array, Inexact, Num, PRNGKeyArray
 
 from .._field import field
 from .._module import Module
 from ._param_init import (
     check_positive_int,
     fan_in_limit,
-    floating_dtype,
+    inexact_dtype,
     uniform_weight_and_bias,
 )
 
@@ -32,11 +32,12 @@ class Linear(Module):
 
     `in_features="scalar"` takes an input of shape `()`; `out_features="scalar"`
     gives an output of shape `()`. Weight and bias are drawn uniformly from
-    ±1/sqrt(in_features).
+    ±1/sqrt(in_features), from the two halves of `jax.random.split(key)`;
+    `dtype` may be floating or complex.
     """
 
-    weight: Float[Array, "out_features in_features"]
-    bias: Float[Array, "out_features"] | None
+    weight: Inexact[Array, "out_features in_features"]
+    bias: Inexact[Array, "out_features"] | None
     in_features: int | Literal["scalar"] = field(static=True)
     out_features: int | Literal["scalar"] = field(static=True)
     use_bias: bool = field(static=True)
@@ -53,7 +54,7 @@ class Linear(Module):
         self.in_features = _features("in_features", in_features)
         self.out_features = _features("out_features", out_features)
         self.use_bias = bool(use_bias)
-        param_dtype = floating_dtype("Linear", dtype)
+        param_dtype = inexact_dtype("Linear", dtype)
         n_in = 1 if self.in_features == "scalar" else self.in_features
         n_out = 1 if self.out_features == "scalar" else self.out_features
         self.weight, self.bias = uniform_weight_and_bias(
@@ -66,10 +67,10 @@ class Linear(Module):
 
     def __call__(
         self,
-        x: Float[Array, "in_features"] | Float[Array, ""],
+        x: Num[Array, "in_features"] | Num[Array, ""],
         *,
         key: PRNGKeyArray | None = None,
-    ) -> Float[Array, "out_features"] | Float[Array, ""]:
+    ) -> Inexact[Array, "out_features"] | Inexact[Array, ""]:
         """Applies the layer; `key` is unused and accepted for uniformity."""
         del key
         expected = () if self.in_features == "scalar" else (self.in_features,)

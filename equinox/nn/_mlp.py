@@ -4,8 +4,9 @@ from collections.abc import Callable
 from typing import Literal
 
 import jax
+import jax.numpy as jnp
 from jax.typing import DTypeLike
-from jaxtyping import Array, Float, PRNGKeyArray
+from jaxtyping import Array, Float, Num, PRNGKeyArray
 
 from .._field import field
 from .._module import Module
@@ -24,6 +25,11 @@ class MLP(Module):
     `width_size` units followed by `activation`; `final_activation` follows the
     output layer. The activations are fields (not static) so that learnable
     ones, e.g. `PReLU()`, are trained with the rest of the model.
+
+    `scan=True` keeps the `depth - 1` hidden-to-hidden layers as one `Linear`
+    whose arrays are stacked along a leading axis (layers are then
+    `(first, stacked, last)`, as in Equinox) and runs them with
+    `jax.lax.scan`: one layer to compile instead of `depth - 1`.
     """
 
     layers: tuple[Linear, ...]
@@ -35,6 +41,7 @@ class MLP(Module):
     depth: int = field(static=True)
     use_bias: bool = field(static=True)
     use_final_bias: bool = field(static=True)
+    scan: bool = field(static=True)
 
     def __init__(
         self,
@@ -48,6 +55,7 @@ class MLP(Module):
         use_final_bias: bool = True,
         dtype: DTypeLike | None = None,
         *,
+        scan: bool = False,
         key: PRNGKeyArray,
     ) -> None:
         self.depth = check_nonnegative_int("MLP", "depth", depth)
@@ -63,10 +71,15 @@ class MLP(Module):
         ins: list[int | Literal["scalar"]] = [in_size, *hidden]
         outs: list[int | Literal["scalar"]] = [*hidden, out_size]
         biases = [use_bias] * self.depth + [use_final_bias]
-        self.layers = tuple(
+        layers = [
             Linear(i, o, use_bias=b, dtype=dtype, key=k)
             for i, o, b, k in zip(ins, outs, biases, keys, strict=True)
-        )
+        ]
+        self.scan = bool(scan)
+        if self.scan and self.depth > 0:
+            middle = _stack(layers[1:-1], layers[0], self.width_size, key)
+            layers = [layers[0], middle, layers[-1]]
+        self.layers = tuple(layers)
         self.in_size = self.layers[0].in_features
         self.out_size = self.layers[-1].out_features
         self.activation = activation
@@ -76,12 +89,34 @@ class MLP(Module):
 
     def __call__(
         self,
-        x: Float[Array, "in_size"] | Float[Array, ""],
+        x: Num[Array, "in_size"] | Num[Array, ""],
         *,
         key: PRNGKeyArray | None = None,
     ) -> Float[Array, "out_size"] | Float[Array, ""]:
         """Applies the network; `key` is unused."""
         del key
-        for layer in self.layers[:-1]:
-            x = self.activation(layer(x))
+        if self.scan and self.depth > 0:
+            x = self.activation(self.layers[0](x))
+
+            def step(h: Array, layer: Linear) -> tuple[Array, None]:
+                return self.activation(layer(h)), None
+
+            x, _ = jax.lax.scan(step, x, self.layers[1])
+        else:
+            for layer in self.layers[:-1]:
+                x = self.activation(layer(x))
         return self.final_activation(self.layers[-1](x))
+
+
+def _stack(
+    layers: list[Linear], first: Linear, width: int, key: PRNGKeyArray
+) -> Linear:
+    """The hidden-to-hidden layers as one `Linear` with stacked arrays (a
+    leading axis of length `depth - 1`, possibly 0)."""
+    if layers:
+        stacked: Linear = jax.tree.map(lambda *xs: jnp.stack(xs), *layers)
+        return stacked
+    dtype = first.weight.dtype
+    template = Linear(width, width, first.use_bias, dtype, key=key)
+    empty: Linear = jax.tree.map(lambda a: jnp.zeros((0, *a.shape), a.dtype), template)
+    return empty

@@ -12,7 +12,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 from jax.typing import DTypeLike
-from jaxtyping import Array, Float, PRNGKeyArray
+from jaxtyping import Array, PRNGKeyArray
 
 
 def floating_dtype(layer: str, dtype: DTypeLike | None) -> np.dtype[np.floating]:
@@ -32,13 +32,36 @@ def floating_dtype(layer: str, dtype: DTypeLike | None) -> np.dtype[np.floating]
     return resolved
 
 
+def inexact_dtype(layer: str, dtype: DTypeLike | None) -> np.dtype[np.inexact]:
+    """`floating_dtype`, but complex dtypes are allowed too (Linear and Conv)."""
+    if dtype is not None:
+        try:
+            resolved = np.dtype(dtype)
+        except TypeError:
+            resolved = None
+        if resolved is not None and jnp.issubdtype(resolved, jnp.complexfloating):
+            return resolved
+    return floating_dtype(layer, dtype)
+
+
 def uniform(
     key: PRNGKeyArray,
     shape: tuple[int, ...],
     limit: float,
-    dtype: np.dtype[np.floating],
-) -> Float[Array, "..."]:
-    """Samples uniformly from [-limit, limit)."""
+    dtype: np.dtype[np.inexact],
+) -> Array:
+    """Samples uniformly from [-limit, limit).
+
+    A complex dtype draws the real part with the first and the imaginary part
+    with the second half of `jax.random.split(key)`, each in [-limit, limit)
+    (as Equinox does, so that the same key gives the same parameters).
+    """
+    if jnp.issubdtype(dtype, jnp.complexfloating):
+        real_dtype = np.finfo(dtype).dtype
+        real_key, imag_key = jax.random.split(key)
+        real = uniform(real_key, shape, limit, real_dtype)
+        imag = uniform(imag_key, shape, limit, real_dtype)
+        return (real + 1j * imag).astype(dtype)
     return jax.random.uniform(key, shape, dtype, minval=-limit, maxval=limit)
 
 
@@ -47,18 +70,16 @@ def uniform_weight_and_bias(
     weight_shape: tuple[int, ...],
     bias_shape: tuple[int, ...] | None,
     limit: float,
-    dtype: np.dtype[np.floating],
-) -> tuple[Float[Array, "..."], Float[Array, "..."] | None]:
+    dtype: np.dtype[np.inexact],
+) -> tuple[Array, Array | None]:
     """Weight and (optional) bias, uniform in [-limit, limit).
 
-    Drawn as one flat sample and split: one random-number program to compile
-    per layer shape instead of two, which is most of a layer's build time.
+    The key is split in two, weight from the first, bias from the second, even
+    without a bias: Equinox's order, so the same key gives the same weights.
     """
-    n_weight = math.prod(weight_shape)
-    n_bias = 0 if bias_shape is None else math.prod(bias_shape)
-    flat = uniform(key, (n_weight + n_bias,), limit, dtype)
-    weight = flat[:n_weight].reshape(weight_shape)
-    bias = None if bias_shape is None else flat[n_weight:].reshape(bias_shape)
+    weight_key, bias_key = jax.random.split(key)
+    weight = uniform(weight_key, weight_shape, limit, dtype)
+    bias = None if bias_shape is None else uniform(bias_key, bias_shape, limit, dtype)
     return weight, bias
 
 

@@ -5,7 +5,6 @@ All act on one channels-first example `(channels, *spatial)`; each channel is
 pooled separately.
 """
 
-import itertools
 import math
 from collections.abc import Callable, Sequence
 from typing import cast
@@ -21,12 +20,15 @@ from ._conv import PaddingLike, Pads, normalise_padding, same_padding
 from ._param_init import check_input_rank, check_positive_int, per_dim
 
 
-def _init_for(init: float, dtype: np.dtype[np.generic]) -> np.ndarray:
+def _init_for(init: float | Array, dtype: np.dtype[np.generic]) -> np.ndarray | Array:
     """The reduction's initial value in `dtype` (±inf becomes the int extremes).
 
     A NumPy value, so that it stays concrete under `jit`: JAX only picks its
-    differentiable max/sum window reductions for a concrete identity.
+    differentiable max/sum window reductions for a concrete identity. (An
+    `init` traced as a leaf of the module stays an array.)
     """
+    if isinstance(init, jax.Array):
+        return init.astype(dtype)
     if jnp.issubdtype(dtype, jnp.integer) and math.isinf(init):
         info = np.iinfo(str(dtype))
         return np.asarray(info.min if init < 0 else info.max, dtype)
@@ -60,8 +62,10 @@ class Pool(Module):
     rounds the output size up instead of down.
     """
 
-    init: int | float = field(static=True)
-    operation: Callable[[Array, Array], Array] = field(static=True)
+    # Pytree leaves, not static, as in Equinox: a Python `init` is one record of
+    # a `tree_serialise_leaves` file, so checkpoints keep Equinox's layout.
+    init: int | float | Array
+    operation: Callable[[Array, Array], Array]
     num_spatial_dims: int = field(static=True)
     kernel_size: tuple[int, ...] = field(static=True)
     stride: tuple[int, ...] = field(static=True)
@@ -70,7 +74,7 @@ class Pool(Module):
 
     def __init__(
         self,
-        init: int | float,
+        init: int | float | Array,
         operation: Callable[[Array, Array], Array],
         num_spatial_dims: int,
         kernel_size: int | Sequence[int],
@@ -79,8 +83,10 @@ class Pool(Module):
         use_ceil: bool = False,
     ) -> None:
         name = type(self).__name__
-        if isinstance(init, bool) or not isinstance(init, int | float):  # pyright: ignore[reportUnnecessaryIsInstance]  # callers may ignore the annotation
-            raise TypeError(f"{name}: `init` must be a Python scalar, got {init!r}.")
+        if isinstance(init, bool) or not isinstance(init, int | float | jax.Array):  # pyright: ignore[reportUnnecessaryIsInstance]  # callers may ignore the annotation
+            raise TypeError(
+                f"{name}: `init` must be a Python scalar or a JAX array, got {init!r}."
+            )
         if not callable(operation):
             raise TypeError(f"{name}: `operation` must be callable, got {operation!r}.")
         n = check_positive_int(name, "num_spatial_dims", num_spatial_dims)
@@ -271,63 +277,45 @@ class AvgPool3d(_AvgPool):
         super().__init__(3, kernel_size, stride, padding, use_ceil)
 
 
-def _adaptive_windows(size: int, target: int) -> dict[int, list[tuple[int, int]]]:
-    """Output index `i` reduces `[floor(i*size/target), ceil((i+1)*size/target))`.
-
-    Returned grouped by window length: {length: [(output index, start), ...]}.
-    """
-    groups: dict[int, list[tuple[int, int]]] = {}
-    for i in range(target):
-        start = (i * size) // target
-        end = -(-((i + 1) * size) // target)
-        groups.setdefault(end - start, []).append((i, start))
-    return groups
-
-
-def _reduce_windows(
-    x: Array,
-    combo: Sequence[tuple[int, np.ndarray]],
-    operation: Callable[[Array], Array],
+def _adaptive_axis(
+    x: Array, axis: int, target: int, operation: Callable[[Array], Array]
 ) -> Array:
-    """Applies `operation` to every window of one shape: `(C, *counts)`."""
-    for dim, (length, starts) in enumerate(combo):
-        index = starts[:, None] + np.arange(length)[None, :]
-        x = jnp.take(x, index, axis=1 + 2 * dim)
-    n = len(combo)
-    order = (0, *range(1, 2 * n, 2), *range(2, 2 * n + 1, 2))
-    x = jnp.transpose(x, order)
-    lead = x.shape[: n + 1]
-    windows = x.reshape(math.prod(lead), -1)
-    values = jax.vmap(operation)(windows)
-    if values.shape != (windows.shape[0],):
+    """Pools one spatial axis of size `n` to `target` bins, as Equinox does:
+    the first `n % target` bins take `n // target + 1` elements, the others
+    `n // target`; each bin is one call of `operation` on a 1-D window."""
+    n = x.shape[axis]
+    if n < target:
         raise ValueError(
-            "AdaptivePool: `operation` must reduce a window to a scalar, got "
-            f"shape {values.shape[1:]} per window."
+            f"AdaptivePool: spatial axis {axis - 1} has size {n}, smaller than "
+            f"its target size {target}; input shape {x.shape}."
         )
-    return values.reshape(lead)
+    small, n_big = divmod(n, target)
+    x = jnp.moveaxis(x, axis, -1)
+    lead = x.shape[:-1]
+    split = n_big * (small + 1)
+    parts: list[Array] = []
+    for windows, width in ((x[..., :split], small + 1), (x[..., split:], small)):
+        count = windows.shape[-1] // width
+        if count == 0:
+            continue
+        flat = windows.reshape(-1, width)
+        values = jax.vmap(operation)(flat)
+        if values.shape != (flat.shape[0],):
+            raise ValueError(
+                "AdaptivePool: `operation` must reduce a window to a scalar, "
+                f"got shape {values.shape[1:]} per window."
+            )
+        parts.append(values.reshape(*lead, count))
+    return jnp.moveaxis(jnp.concatenate(parts, axis=-1), -1, axis)
 
 
 def _adaptive_pool(
     x: Array, target_shape: tuple[int, ...], operation: Callable[[Array], Array]
 ) -> Array:
-    """Windows of equal shape are gathered and reduced together (a handful of
-    groups: PyTorch's windows take at most a few lengths per axis)."""
-    groups = [
-        sorted(_adaptive_windows(size, target).items())
-        for size, target in zip(x.shape[1:], target_shape, strict=True)
-    ]
-    placements: list[tuple[tuple[np.ndarray, ...], Array]] = []
-    for combo in itertools.product(*groups):
-        outs = tuple(np.array([i for i, _ in entries]) for _, entries in combo)
-        starts = [
-            (length, np.array([s for _, s in entries])) for length, entries in combo
-        ]
-        placements.append((outs, _reduce_windows(x, starts, operation)))
-    dtype = jnp.result_type(*(block for _, block in placements))
-    y = jnp.zeros((x.shape[0], *target_shape), dtype)
-    for outs, block in placements:
-        y = y.at[(slice(None), *np.ix_(*outs))].set(block)
-    return y
+    """Pools the spatial axes one after the other (the order fixes rounding)."""
+    for axis, target in enumerate(target_shape, start=1):
+        x = _adaptive_axis(x, axis, target, operation)
+    return x
 
 
 # Compiled once per input shape, so eager calls do not dispatch op by op.
@@ -340,14 +328,16 @@ _adaptive_pool_jit = cast(
 class AdaptivePool(Module):
     """Pools to a fixed output shape whatever the input's spatial shape.
 
-    Output index `i` of a spatial axis of size `n` (target `t`) reduces the
-    input window `[floor(i*n/t), ceil((i+1)*n/t))`, as in PyTorch. `operation`
-    maps the window's elements, as a 1-D array, to a scalar (e.g. `jnp.mean`).
+    Each spatial axis of size `n` (target `t`, `n >= t`) is cut into `t`
+    consecutive bins, the first `n % t` of `n // t + 1` elements and the rest of
+    `n // t` (Equinox's bins), and the axes are pooled one after the other.
+    `operation` maps a bin's elements, as a 1-D array, to a scalar (e.g.
+    `jnp.mean`).
     """
 
     target_shape: tuple[int, ...] = field(static=True)
+    operation: Callable[[Array], Array]
     num_spatial_dims: int = field(static=True)
-    operation: Callable[[Array], Array] = field(static=True)
 
     def __init__(
         self,

@@ -3,7 +3,7 @@
 import jax.numpy as jnp
 import numpy as np
 from jax.typing import DTypeLike
-from jaxtyping import Array, Float, PRNGKeyArray
+from jaxtyping import Array, Float, Num, PRNGKeyArray
 
 from .._field import field
 from .._module import Module
@@ -57,12 +57,24 @@ class RotaryPositionalEmbedding(Module):
         self.theta = _check_theta(theta)
         self.dtype = floating_dtype("RotaryPositionalEmbedding", dtype)
 
+    @staticmethod
+    def precompute_freqs_cis(
+        embedding_size: int, end: int, theta: float, dtype: DTypeLike
+    ) -> tuple[Float[Array, "end half_size"], Float[Array, "end half_size"]]:
+        """The cosines and sines of the angles `p * theta ** (-2j / size)` for
+        positions `p < end` and `j < embedding_size // 2`, in `dtype`."""
+        half = embedding_size // 2
+        inv_freq = theta ** (-jnp.arange(0, half, dtype=dtype) * 2 / embedding_size)
+        positions = jnp.arange(end, dtype=dtype)
+        angles = jnp.outer(positions, inv_freq)
+        return jnp.cos(angles), jnp.sin(angles)
+
     def __call__(
         self,
-        x: Float[Array, "seq_length embedding_size"],
+        x: Num[Array, "seq_length embedding_size"],
         *,
         key: PRNGKeyArray | None = None,
-    ) -> Float[Array, "seq_length embedding_size"]:
+    ) -> Num[Array, "seq_length embedding_size"]:
         """Rotates `x`; `key` is unused."""
         del key
         if x.ndim != 2 or x.shape[1] != self.embedding_size:
@@ -71,13 +83,10 @@ class RotaryPositionalEmbedding(Module):
                 f"embedding_size={self.embedding_size}), got shape {x.shape}."
             )
         half = self.embedding_size // 2
-        inv_freq = self.theta ** (
-            -jnp.arange(0, half, dtype=self.dtype) * 2 / self.embedding_size
+        cos, sin = self.precompute_freqs_cis(
+            self.embedding_size, x.shape[0], self.theta, self.dtype
         )
-        positions = jnp.arange(x.shape[0], dtype=self.dtype)
-        angles = jnp.outer(positions, inv_freq)
-        cos = jnp.cos(angles).astype(x.dtype)
-        sin = jnp.sin(angles).astype(x.dtype)
+        cos, sin = cos.astype(x.dtype), sin.astype(x.dtype)
         first, second = x[:, :half], x[:, half:]
         return jnp.concatenate(
             [first * cos - second * sin, second * cos + first * sin], axis=-1

@@ -36,9 +36,11 @@ def _power_iterate(
     def unit(x: Array) -> Array:
         return x / jnp.maximum(jnp.sqrt(jnp.sum(x * x)), eps)
 
+    # u from v first, then v from u: Equinox's order, so that the same key
+    # gives the same estimates.
     for _ in range(iterations):
-        v = unit(matrix.T @ u)
         u = unit(matrix @ v)
+        v = unit(matrix.T @ u)
     return u, v
 
 

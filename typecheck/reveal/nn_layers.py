@@ -347,15 +347,18 @@ def run_stateful(
 assert_type(run_stateful(counter, vector, counter_state), tuple[Any, eqx.nn.State])
 
 # --------------------------------------------------------------- BatchNorm
-batch_norm, bn_state = eqx.nn.make_with_state(eqx.nn.BatchNorm)(4, "batch")
+batch_norm, bn_state = eqx.nn.make_with_state(eqx.nn.BatchNorm)(
+    4, "batch", mode="batch"
+)
 assert_type(batch_norm, eqx.nn.BatchNorm)
 assert_type(bn_state, eqx.nn.State)
 assert_type(eqx.nn.BatchNorm(4, axis_name="batch", mode="batch"), eqx.nn.BatchNorm)
 assert_type(
-    eqx.nn.make_with_state(eqx.nn.BatchNorm)(4, "batch", momentum=0.9),
+    eqx.nn.make_with_state(eqx.nn.BatchNorm)(4, "batch", momentum=0.9, mode="ema"),
     tuple[eqx.nn.BatchNorm, eqx.nn.State],
 )
-assert_type(bn_state.get(batch_norm.state_index), tuple[Array, Array])
+assert batch_norm.batch_state_index is not None
+assert_type(bn_state.get(batch_norm.batch_state_index), tuple[Array, Array])
 
 
 def batch_norm_step(
@@ -422,7 +425,11 @@ assert_type(sequential.layers, tuple[Callable[..., Any], ...])
 assert_type(sequential.is_stateful(), bool)
 
 stateful_sequential, sequential_state = eqx.nn.make_with_state(eqx.nn.Sequential)(
-    [eqx.nn.Linear(3, 4, key=keys[30]), eqx.nn.BatchNorm(4, "batch"), jax.nn.relu]
+    [
+        eqx.nn.Linear(3, 4, key=keys[30]),
+        eqx.nn.BatchNorm(4, "batch", mode="batch"),
+        jax.nn.relu,
+    ]
 )
 assert_type(stateful_sequential, eqx.nn.Sequential)
 assert_type(sequential_state, eqx.nn.State)
@@ -476,7 +483,7 @@ class Classifier(eqx.Module):
     def __init__(self, *, key: PRNGKeyArray) -> None:
         conv_key, head_key = jax.random.split(key)
         self.conv = eqx.nn.Conv2d(2, 4, kernel_size=3, padding=1, key=conv_key)
-        self.norm = eqx.nn.BatchNorm(4, axis_name="batch")
+        self.norm = eqx.nn.BatchNorm(4, axis_name="batch", mode="batch")
         self.pool = eqx.nn.AdaptiveAvgPool2d(1)
         self.dropout = eqx.nn.Dropout(0.2)
         self.head = eqx.nn.Linear(4, 3, key=head_key)

@@ -1,0 +1,50 @@
+"""Freeze Equinox 0.13.8's results for `parity_cases` into `reference.npz`.
+
+Run under a virtual environment holding the reference Equinox (never ours):
+`/tmp/eqx-ref-venv/bin/python tests/nn/parity/make_reference.py`. For each case
+it stores the parameter and state arrays in leaf order (`{case}/p{i}`), the
+outputs (`{case}/y{i}`), their dtype names (`{case}/p_dtypes`, `{case}/y_dtypes`) and the bytes `tree_serialise_leaves` writes for
+`(model, state)` (`{case}/ckpt`).
+"""
+
+import io
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import equinox as eqx
+import numpy as np
+
+from parity_cases import CASES, arrays, key_for
+
+HERE = Path(__file__).parent
+
+
+def _store(out: dict[str, np.ndarray], prefix: str, values: list[Any]) -> None:
+    """Arrays `{prefix}{i}`, and their dtype names in `{prefix}_dtypes` (npz
+    keeps bfloat16 & co. only as raw bytes)."""
+    for i, value in enumerate(values):
+        out[f"{prefix}{i}"] = np.asarray(value)
+    out[f"{prefix}_dtypes"] = np.array([str(v.dtype) for v in values], dtype=str)
+
+
+def main() -> None:
+    if "site-packages" not in eqx.__file__:
+        sys.exit(f"run this under the reference Equinox, got {eqx.__file__}")
+    out: dict[str, np.ndarray] = {"version": np.array(eqx.__version__)}
+    for name, case in CASES.items():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model, state, run = case(key_for(name))
+            _store(out, f"{name}/p", arrays((model, state)))
+            buf = io.BytesIO()
+            eqx.tree_serialise_leaves(buf, (model, state))
+            out[f"{name}/ckpt"] = np.frombuffer(buf.getvalue(), dtype=np.uint8)
+            _store(out, f"{name}/y", arrays(run(model, state)))
+    np.savez_compressed(HERE / "reference.npz", **out)
+    print(f"{len(CASES)} cases, {len(out)} arrays")
+
+
+if __name__ == "__main__":
+    main()
