@@ -34,6 +34,13 @@ EXPECTED = [
         at_least=85,
     ),
     Expect("rnn_digits.py", "test accuracy", ("rnn_digits.png",), at_least=80),
+    Expect("transformer.py", "test accuracy", ("transformer.png",), at_least=90),
+    Expect(
+        "vae_digits.py",
+        "test -ELBO",
+        ("vae_digits.png", "vae_digits_samples.png"),
+        at_most=36,
+    ),
     Expect(
         "data_parallel.py",
         "data-parallel result matches the single-device",
