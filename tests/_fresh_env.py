@@ -19,11 +19,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_BIN = Path(sys.executable).parent
 TIMEOUT = 600
+MYPY_CACHE = ROOT / ".mypy_cache" / "fresh-env"
 
 
 @dataclass(frozen=True)
 class FreshEnv:
     prefix: Path
+    # Set in every command run here (PYTHONPATH for a source checkout).
+    extra_env: tuple[tuple[str, str], ...] = ()
 
     @property
     def bin(self) -> Path:
@@ -48,7 +51,10 @@ class FreshEnv:
         path.append("/usr/bin:/bin")
         env["PATH"] = os.pathsep.join(path)
         env["VIRTUAL_ENV"] = str(self.prefix)
-        return env
+        # One mypy cache for every environment and session: jax (the bulk of
+        # the work, same files everywhere) is analysed once, not per run.
+        env["MYPY_CACHE_DIR"] = str(MYPY_CACHE / "gate")
+        return env | dict(self.extra_env)
 
     def run(
         self,

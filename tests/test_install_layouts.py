@@ -4,12 +4,20 @@ must report a bad file's errors (exit 1) and pass a good one (exit 0), and plain
 mypy must read `equinox` as a typed package.
 """
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests._fresh_env import ROOT, FreshEnv, build_wheel, copy_checkout, make_env
+from tests._fresh_env import (
+    MYPY_CACHE,
+    ROOT,
+    FreshEnv,
+    build_wheel,
+    copy_checkout,
+    make_env,
+)
 
 BAD = """\
 import jax.numpy as jnp
@@ -109,8 +117,9 @@ def _assert_gate(env: FreshEnv, project: Path, command: list[str | Path]) -> Non
 
 
 def _assert_mypy_reads_equinox(env: FreshEnv, project: Path) -> None:
+    cache = MYPY_CACHE / "plain"  # options differ from the gate's
     done = env.run(
-        [env.python, "-m", "mypy", "--strict", "--no-incremental", "uses_nn.py"],
+        [env.python, "-m", "mypy", "--strict", "--cache-dir", cache, "uses_nn.py"],
         project,
     )
     assert done.returncode == 0, done.stdout + done.stderr
@@ -134,8 +143,12 @@ def test_wheel_install_gate(wheel_env: FreshEnv, user_project: Path) -> None:
 def test_wheel_install_module_entry_point(
     wheel_env: FreshEnv, user_project: Path
 ) -> None:
-    command: list[str | Path] = [wheel_env.python, "-m", "equinox.typecheck"]
-    _assert_gate(wheel_env, user_project, command)
+    done = wheel_env.run(
+        [wheel_env.python, "-m", "equinox.typecheck", "bad.py", "--checkers", "mypy"],
+        user_project,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "[mypy: eqx-frozen]" in done.stdout
 
 
 def test_wheel_install_mypy_reads_equinox(
@@ -149,7 +162,7 @@ def test_wheel_install_missing_checker_is_exit_2(
 ) -> None:
     # Without the project's tools on PATH, ty is nowhere to be found.
     done = wheel_env.run(
-        [wheel_env.bin / "eqx-typecheck", "good.py", "--checkers", "mypy,ty"],
+        [wheel_env.bin / "eqx-typecheck", "good.py", "--checkers", "pyright,ty"],
         user_project,
         project_tools=False,
     )
@@ -182,10 +195,8 @@ def test_source_checkout_gate(
     # Nothing installed: the checkout is on PYTHONPATH, the gate runs from
     # elsewhere and finds the stubs and plugin inside the package.
     env = make_env(tmp_path_factory.mktemp("plain") / "venv")
-    done = env.run(
-        [env.python, "-m", "equinox.typecheck", "good.py", "--checkers", "pyright"],
-        user_project,
-        extra_env={"PYTHONPATH": str(ROOT)},
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.strip() == "Success: no issues found by pyright."
+    absent = env.run([env.python, "-c", "import equinox"], user_project)
+    assert absent.returncode == 1 and "No module named 'equinox'" in absent.stderr
+    env = dataclasses.replace(env, extra_env=(("PYTHONPATH", str(ROOT)),))
+    assert _equinox_file(env, user_project) == ROOT / "equinox" / "__init__.py"
+    _assert_gate(env, user_project, [env.python, "-m", "equinox.typecheck"])
