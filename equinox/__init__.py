@@ -67,6 +67,7 @@ if TYPE_CHECKING:
     from ._tree_check import tree_check as tree_check
     from ._tree_check import tree_flatten_one_level as tree_flatten_one_level
     from ._tree_equal import tree_equal as tree_equal
+    from ._tree_inference import tree_inference as tree_inference
     from ._update import apply_updates as apply_updates
     from ._vmap_pmap import filter_pmap as filter_pmap
     from ._vmap_pmap import filter_vmap as filter_vmap
@@ -130,6 +131,7 @@ else:
         "tree_check": "._tree_check",
         "tree_flatten_one_level": "._tree_check",
         "tree_equal": "._tree_equal",
+        "tree_inference": "._tree_inference",
         "apply_updates": "._update",
         "filter_pmap": "._vmap_pmap",
         "filter_vmap": "._vmap_pmap",

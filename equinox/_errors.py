@@ -77,7 +77,7 @@ class EquinoxTracetimeError(RuntimeError):
     is computed (while tracing, under JIT)."""
 
 
-class _BranchIndexError(jax.errors.JaxRuntimeError, IndexError):
+class _BranchIndexError(jax.errors.JaxRuntimeError, IndexError):  # type: ignore[misc]  # jaxlib class, Any to mypy
     """`branched_error_if` given an index that picks no message. (Equinox
     fails here inside its host callback, so JAX raises `JaxRuntimeError`.)"""
 
@@ -228,7 +228,7 @@ def _fill_value(dtype: Any) -> Any:
         return jnp.nan
     if jnp.issubdtype(dtype, jnp.bool_):
         return True
-    return jnp.iinfo(dtype).max
+    return np.iinfo(dtype).max
 
 
 def _filled(leaf: Array) -> Array:

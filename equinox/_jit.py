@@ -5,7 +5,10 @@ Dispatch is the hot path, so a call does only this:
 1. flatten `(args, kwargs)` once (JAX's C++ flattener);
 2. look up `(treedef, leaf types)`: a `_Layout` saying which positions hold
    arrays and which hold static leaves. The types are in the key so that
-   `1`, `1.0` and `True` (equal and hash-equal) never share a trace;
+   `1`, `1.0` and `True` (equal and hash-equal) never share a trace.
+   Layouts that differ only in how arguments were passed (`f(x, 2)` versus
+   `f(x, y=2)`, once bound to the signature) or in the kind of array (NumPy
+   versus JAX) share one *canonical* layout and so one trace, as in Equinox;
 3. pick the static leaves out with an `operator.itemgetter` (C speed) and
    look them up: an `_Entry` holding the `jax.jit` for those static values;
 4. call that `jax.jit` with the array leaves as positional arguments (the
@@ -22,6 +25,7 @@ every live wrapper without keeping any alive.
 """
 
 import functools
+import inspect
 import operator
 import threading
 import warnings
@@ -139,12 +143,14 @@ def _empty(leaves: Sequence[Any]) -> tuple[Any, ...]:
 
 class _Layout:
     """One argument structure (treedef + leaf types): where the arrays and
-    the static leaves are, which arrays are donated, and one `_Entry` per
-    distinct tuple of static values."""
+    the static leaves are (listed in the canonical layout's order), which
+    arrays are donated, and the entries, one per distinct tuple of static
+    values, shared with every layout of the same canonical layout."""
 
     __slots__ = (
         "array_positions",
         "arrays",
+        "canonical",
         "donated",
         "entries",
         "static_getter",
@@ -160,8 +166,9 @@ class _Layout:
         types: tuple[type, ...],
         with_kwargs: bool,
         static_positions: tuple[int, ...],
-        kept: list[int],
-        donated: list[int],
+        array_positions: tuple[int, ...],
+        num_donated: int,
+        canonical: "_Layout | None" = None,
     ) -> None:
         self.treedef: Any = treedef
         self.types: tuple[type, ...] = types
@@ -170,24 +177,48 @@ class _Layout:
         self.static_getter: Callable[[Sequence[Any]], Any] = _key_getter(
             static_positions
         )
-        # Arrays are passed kept first, then donated: `donated` are the
-        # argument numbers of the latter.
-        self.array_positions: tuple[int, ...] = (*kept, *donated)
-        self.donated: tuple[int, ...] = tuple(
-            range(len(kept), len(self.array_positions))
-        )
+        # Arrays are passed kept first, then the `num_donated` donated ones:
+        # `donated` are the argument numbers of the latter.
+        self.array_positions: tuple[int, ...] = array_positions
+        kept = len(array_positions) - num_donated
+        self.donated: tuple[int, ...] = tuple(range(kept, len(array_positions)))
         self.arrays: Callable[[Sequence[Any]], tuple[Any, ...]] = _tuple_getter(
-            self.array_positions
+            array_positions
         )
-        self.entries: dict[Any, _Entry] = {}
+        # The layout whose treedef the traced body rebuilds (itself, for a
+        # canonical layout) and whose entries every such layout shares.
+        self.canonical: _Layout = self if canonical is None else canonical
+        self.entries: dict[Any, _Entry] = {} if canonical is None else canonical.entries
 
     def static_values(self, key: Any) -> tuple[Any, ...]:
         """The static leaves, in order, from a key made by `static_getter`."""
         return (key,) if len(self.static_positions) == 1 else tuple(key)
 
 
+class _ArrayLeaf:
+    """Stands for "an array" in a canonical layout's key: the kind of array
+    (NumPy or JAX) does not change the trace."""
+
+
+class _Marker:
+    """A placeholder leaf carrying its position, used to see where each leaf
+    goes when the arguments are bound to the signature."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+
+def _signature(fun: Callable[..., Any]) -> inspect.Signature | None:
+    try:
+        return inspect.signature(fun)
+    except (TypeError, ValueError):  # builtins and the like have none
+        return None
+
+
 # Stands for "no call yet": no treedef compares equal to `None`'s.
-_NO_LAYOUT: Final = _Layout(jtu.tree_structure(None), (), False, (), [], [])
+_NO_LAYOUT: Final = _Layout(jtu.tree_structure(None), (), False, (), (), 0)
 
 
 def _unset(*leaves: Any) -> Any:
@@ -219,19 +250,26 @@ class _JitState:
 
     __slots__ = (
         "__weakref__",
+        "_canonicals",
         "_donate",
         "_fun",
         "_fun_leaves",
         "_fun_treedef",
+        "_jitkwargs",
         "_kw_layouts",
         "_latest",
         "_layouts",
         "_lock",
+        "_signature",
     )
 
-    def __init__(self, fun: Callable[..., Any], donate: Donate) -> None:
+    def __init__(
+        self, fun: Callable[..., Any], donate: Donate, jitkwargs: dict[str, Any]
+    ) -> None:
         self._fun = fun
         self._donate = donate
+        self._jitkwargs = jitkwargs
+        self._signature = _signature(fun)
         # The function may itself be a pytree holding arrays (a bound method
         # of a module, a callable module); those are traced, not baked in.
         fun_leaves, fun_treedef = _flatten(fun)
@@ -244,6 +282,8 @@ class _JitState:
         # Two caches, so that `f(a, b)` and `f(a, b=...)` can never collide.
         self._layouts: dict[Any, _Layout] = {}
         self._kw_layouts: dict[Any, _Layout] = {}
+        # Canonical layouts by (bound treedef, leaf types with arrays erased).
+        self._canonicals: dict[Any, _Layout] = {}
         # The latest layout used, per cache (one-element lists: the hot path
         # updates them in place).
         self._latest: tuple[list[_Layout], list[_Layout]] = ([_NO_LAYOUT], [_NO_LAYOUT])
@@ -254,6 +294,7 @@ class _JitState:
         with self._lock:
             self._layouts.clear()
             self._kw_layouts.clear()
+            self._canonicals.clear()
             for latest in self._latest:
                 latest[0] = _NO_LAYOUT
 
@@ -341,32 +382,95 @@ class _JitState:
         """The layout for a treedef and leaf types. `layouts` maps each
         treedef to its most recently used layout (the hot path checks the
         types itself); every layout is also kept under `(treedef, types)`."""
+        del args  # the canonical layout reads the arguments from the leaves
         types = tuple(map(type, leaves))
         key = (treedef, types)
         with self._lock:
             layout = layouts.get(key)
             if layout is None:
-                static = tuple(
-                    i
-                    for i, leaf in enumerate(leaves)
-                    if not isinstance(leaf, ARRAY_TYPES)
-                )
-                kept, donated = self._donation(leaves, args)
-                layout = _Layout(treedef, types, with_kwargs, static, kept, donated)
+                layout = self._new_layout(leaves, treedef, types, with_kwargs)
                 layouts[key] = layout
             layouts[treedef] = layout
             return layout
 
+    def _new_layout(
+        self,
+        leaves: list[Any],
+        treedef: Any,
+        types: tuple[type, ...],
+        with_kwargs: bool,
+    ) -> _Layout:
+        num_fun = len(self._fun_leaves)
+        order, canon_treedef, first_count = self._bound_order(
+            leaves[num_fun:], treedef, with_kwargs
+        )
+        # Canonical position -> position in this call's leaves.
+        perm = [*range(num_fun), *(num_fun + i for i in order)]
+        canon_leaves = [leaves[i] for i in perm]
+        leaf_types: list[type] = [type(leaf) for leaf in canon_leaves]
+        erased = tuple(
+            _ArrayLeaf if isinstance(leaf, ARRAY_TYPES) else leaf_type
+            for leaf, leaf_type in zip(canon_leaves, leaf_types, strict=True)
+        )
+        canonical = self._canonicals.get((canon_treedef, erased))
+        if canonical is None:
+            static = tuple(i for i, t in enumerate(erased) if t is not _ArrayLeaf)
+            kept, donated = self._donation(canon_leaves, first_count)
+            canonical = _Layout(
+                canon_treedef, erased, True, static, (*kept, *donated), len(donated)
+            )
+            self._canonicals[(canon_treedef, erased)] = canonical
+        return _Layout(
+            treedef,
+            types,
+            with_kwargs,
+            tuple(perm[i] for i in canonical.static_positions),
+            tuple(perm[i] for i in canonical.array_positions),
+            len(canonical.donated),
+            canonical,
+        )
+
+    def _bound_order(
+        self, arg_leaves: list[Any], treedef: Any, with_kwargs: bool
+    ) -> tuple[list[int], Any, int]:
+        """Bind the call to the signature (without defaults), as Equinox
+        does, so `f(x, 2)` and `f(x, y=2)` are one call structure. Returns
+        the order of the leaves in the bound `(args, kwargs)`, its treedef
+        and how many leaves the first positional argument has."""
+        markers = [_Marker(i) for i in range(len(arg_leaves))]
+        unflat = treedef.unflatten(markers)
+        args: tuple[Any, ...]
+        kwargs: dict[str, Any]
+        args, kwargs = unflat if with_kwargs else (unflat, {})
+        written: tuple[tuple[Any, ...], dict[str, Any]] = (tuple(args), dict(kwargs))
+        bound = written
+        if self._signature is not None:
+            try:
+                binding = self._signature.bind(*args, **kwargs)
+                bound = (binding.args, binding.kwargs)
+            except TypeError:
+                pass  # the call itself will fail, with Python's message
+        placed, bound_treedef = _flatten(bound)
+        order = [m.index if isinstance(m, _Marker) else -1 for m in placed]
+        if sorted(order) != list(range(len(arg_leaves))):
+            # A node that does not hand its children back as given: keep
+            # the call as it was written.
+            bound = written
+            placed, bound_treedef = _flatten(bound)
+            order = list(range(len(arg_leaves)))
+        first_count = len(jtu.tree_leaves(bound[0][0])) if bound[0] else 0
+        return order, bound_treedef, first_count
+
     def _donation(
-        self, leaves: list[Any], args: tuple[Any, ...]
+        self, leaves: list[Any], first_count: int
     ) -> tuple[list[int], list[int]]:
         """Array positions, in order, split into kept and donated."""
         arrays = [i for i, leaf in enumerate(leaves) if isinstance(leaf, ARRAY_TYPES)]
         if self._donate == "none":
             return arrays, []
         start = len(self._fun_leaves)  # never donate the function's own arrays
-        if self._donate.endswith("except-first") and args:
-            start += len(jtu.tree_leaves(args[0]))
+        if self._donate.endswith("except-first"):
+            start += first_count
         return [i for i in arrays if i < start], [i for i in arrays if i >= start]
 
     def _entry(self, layout: _Layout, static: Any) -> _Entry:
@@ -377,8 +481,9 @@ class _JitState:
                 return entry
             entry = _Entry()
             entry.jitted = jaxt.jit(
-                self._traced_body(layout, static),
+                self._traced_body(layout.canonical, static),
                 donate_argnums=layout.donated,
+                **self._jitkwargs,
             )
             silent = self._donate in ("all", "all-except-first")
             entry.call = (
@@ -456,15 +561,24 @@ class Lowered(Generic[_P, _R_co]):
         self._layout = layout
         self._static = static
 
+    @property
+    def lowered(self) -> Any:
+        """The underlying `jax.stages.Lowered`."""
+        return self._lowered
+
     def as_text(self) -> str:
         """The lowered program (StableHLO) as text."""
         return str(self._lowered.as_text())
 
-    def compile(self) -> "Compiled[_P, _R_co]":
-        """Compile; the result is called with arguments of the same structure."""
+    def compile(
+        self, compiler_options: dict[str, Any] | None = None
+    ) -> "Compiled[_P, _R_co]":
+        """Compile (`compiler_options` go to XLA, as for `jax.jit`'s
+        `Lowered.compile`); the result is called with arguments of the same
+        structure."""
         return Compiled(
             self._wrapper,
-            self._lowered.compile(),
+            self._lowered.compile(compiler_options),
             self._layout,
             self._static,
         )
@@ -485,10 +599,21 @@ class Compiled(Generic[_P, _R_co]):
         self._layout = layout
         self._static = static
 
+    @property
+    def compiled(self) -> Any:
+        """The underlying `jax.stages.Compiled`."""
+        return self._compiled
+
+    def as_text(self) -> str | None:
+        """The compiled program as text, when the backend provides it."""
+        text: str | None = self._compiled.as_text()
+        return text
+
     def __call__(self, *args: _P.args, **kwargs: _P.kwargs) -> _R_co:
         layout, static, leaves = self._wrapper._resolve(args, kwargs)  # pyright: ignore[reportPrivateUsage]  # module-internal
         lowered = self._layout
-        if layout.treedef != lowered.treedef or layout.types != lowered.types:
+        got, expected = layout.canonical, lowered.canonical
+        if got.treedef != expected.treedef or got.types != expected.types:
             raise TypeError(
                 "this compiled function was lowered for arguments of a different "
                 f"structure; lowered for {lowered.treedef}, called with "
@@ -531,8 +656,10 @@ class _JitDecorator(Protocol):
     def __call__(self, fun: Callable[_P, _R], /) -> _JitWrapper[_P, _R]: ...
 
 
-def _make_jit(fun: Callable[_P, _R], donate: Donate) -> _JitWrapper[_P, _R]:
-    state = _JitState(fun, donate)
+def _make_jit(
+    fun: Callable[_P, _R], donate: Donate, jitkwargs: dict[str, Any]
+) -> _JitWrapper[_P, _R]:
+    state = _JitState(fun, donate, jitkwargs)
     call = state.make_call()
     functools.update_wrapper(
         call, fun, updated=()
@@ -541,14 +668,43 @@ def _make_jit(fun: Callable[_P, _R], donate: Donate) -> _JitWrapper[_P, _R]:
     return cast("_JitWrapper[_P, _R]", call)
 
 
+# Arguments of `jax.jit` that `filter_jit` decides itself.
+_OWN_JIT_ARGUMENTS: Final = (
+    "static_argnums",
+    "static_argnames",
+    "donate_argnums",
+    "donate_argnames",
+    "in_shardings",
+    "out_shardings",
+)
+
+
+def _check_jitkwargs(jitkwargs: dict[str, Any]) -> dict[str, Any]:
+    own = [name for name in _OWN_JIT_ARGUMENTS if name in jitkwargs]
+    if own:
+        # ValueError: the class Equinox raises here.
+        raise ValueError(
+            f"filter_jit: {', '.join(own)} cannot be passed on to jax.jit; "
+            "filter_jit itself decides which arguments are static (the "
+            "non-arrays) and which are donated (`donate=`)."
+        )
+    return jitkwargs
+
+
 @overload
 def filter_jit(
-    fun: Callable[_P, _R], /, *, donate: Donate = "none"
+    fun: Callable[_P, _R], /, *, donate: Donate = "none", **jitkwargs: Any
 ) -> _JitWrapper[_P, _R]: ...
 @overload
-def filter_jit(fun: None = None, /, *, donate: Donate = "none") -> _JitDecorator: ...
 def filter_jit(
-    fun: Callable[_P, _R] | None = None, /, *, donate: Donate = "none"
+    fun: None = None, /, *, donate: Donate = "none", **jitkwargs: Any
+) -> _JitDecorator: ...
+def filter_jit(
+    fun: Callable[_P, _R] | None = None,
+    /,
+    *,
+    donate: Donate = "none",
+    **jitkwargs: Any,
 ) -> _JitWrapper[_P, _R] | _JitDecorator:
     """Compile `fun` with XLA; arrays are traced, every other leaf is static.
 
@@ -562,16 +718,21 @@ def filter_jit(
     counterparts (which let JAX warn when a donation cannot be used), or
     `"none"` (the default).
 
+    Other keyword arguments (`device=`, `keep_unused=`, `inline=`, ...) are
+    passed on to `jax.jit`; those that `filter_jit` decides itself
+    (`static_argnums`, `donate_argnums`, shardings, ...) are a `ValueError`.
+
     Usable as `@filter_jit`, `@filter_jit(donate=...)`, on functions, bound
     methods of modules and callable modules.
     """
     mode = _check_donate(donate)
+    extra = _check_jitkwargs(jitkwargs)
     if fun is None:
 
         def decorator(f: Callable[_P, _R], /) -> _JitWrapper[_P, _R]:
-            return _make_jit(f, mode)
+            return _make_jit(f, mode, extra)
 
         return decorator  # type: ignore[return-value]  # generic function matches the protocol
     if not callable(fun):
         raise TypeError(f"filter_jit expects a callable; got {fun!r}.")
-    return _make_jit(fun, mode)
+    return _make_jit(fun, mode, extra)

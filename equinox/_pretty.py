@@ -1,7 +1,7 @@
 """`tree_pformat` / `tree_pprint`: readable summaries of pytrees."""
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 import jax
 import jax.tree_util as jtu
@@ -14,13 +14,13 @@ def _short_array(shape: tuple[int, ...], dtype: Any, weak: bool) -> Any:
     return wl.TextDoc("weak_" + summary.text) if weak else summary
 
 
-def _jax_partial(obj: "jtu.Partial[Any]", indent: int, short_arrays: bool) -> Any:
+def _jax_partial(obj: jtu.Partial, indent: int, short_arrays: bool) -> Any:
     # Equinox lays `jax.tree_util.Partial` out by its three attributes, whose
     # contents use the plain Wadler-Lindig forms (`f32[2](jax)`).
     pairs = [("func", obj.func), ("args", obj.args), ("keywords", obj.keywords)]
     return wl.bracketed(
         begin=wl.TextDoc("Partial("),
-        docs=wl.named_objs(pairs, indent=indent, short_arrays=short_arrays),
+        docs=wl.named_objs(pairs, indent=indent, short_arrays=short_arrays),  # pyright: ignore[reportUnknownMemberType]  # its **kwargs are unannotated
         sep=wl.comma,
         end=wl.TextDoc(")"),
         indent=indent,
@@ -43,7 +43,7 @@ def _custom(
         if struct_as_array and isinstance(obj, jax.ShapeDtypeStruct):
             return _short_array(tuple(obj.shape), obj.dtype, bool(obj.weak_type))
         if isinstance(obj, jtu.Partial):
-            return _jax_partial(cast("jtu.Partial[Any]", obj), indent, short_arrays)
+            return _jax_partial(obj, indent, short_arrays)
         return None
 
     return custom

@@ -260,12 +260,12 @@ def test_branched_error_if_vmap_reports_the_largest_index() -> None:
 
 def test_lenient_arguments_as_in_equinox() -> None:
     # Equinox 0.13.8 reads `pred` by truthiness and `msg` with `str`.
-    with pytest.raises(eqx.EquinoxRuntimeError, match="^msg$"):
+    with pytest.raises(eqx.EquinoxRuntimeError, match=r"^msg$"):
         eqx.error_if(jnp.zeros(2), jnp.array([0.0, 2.0]), "msg")
-    with pytest.raises(eqx.EquinoxRuntimeError, match="^3$"):
+    with pytest.raises(eqx.EquinoxRuntimeError, match=r"^3$"):
         eqx.error_if(jnp.zeros(2), jnp.array(True), 3)  # type: ignore[arg-type]  # as Equinox
-    with pytest.raises(eqx.EquinoxTracetimeError, match="^s$"):
-        eqx.branched_error_if(jnp.zeros(2), 1.0, 1, "msg")  # type: ignore[arg-type]  # as Equinox
+    with pytest.raises(eqx.EquinoxTracetimeError, match=r"^s$"):
+        eqx.branched_error_if(jnp.zeros(2), 1.0, 1, "msg")
 
 
 def test_bad_index_is_a_jax_runtime_error() -> None:
