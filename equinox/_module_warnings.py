@@ -96,9 +96,13 @@ def _wraps_arrays(fn: object) -> bool:
     try:
         leaves: list[Any] = jtu.tree_leaves(wrapped)
     except AttributeError:
-        # A method of a module whose `__init__` is still running: its
-        # fields are not all set yet, but it is a module with fields.
-        return True
+        # A method of a module whose `__init__` is still running (not all
+        # fields set yet): look at the fields assigned so far.
+        owner = getattr(wrapped, "__self__", None)
+        try:
+            leaves = jtu.tree_leaves(list(vars(owner).values()))
+        except (AttributeError, TypeError):
+            return False
     return any(isinstance(leaf, _ARRAY_LIKE_TYPES) for leaf in leaves)
 
 

@@ -968,3 +968,29 @@ def test_filter_jit_does_not_reuse_another_classs_trace() -> None:
     call = eqx.filter_jit(lambda m: (m(), m.x))
     assert call(Named(1.0))[0] == "Named"
     assert call(Renamed(1.0))[0] == "Renamed"
+
+
+def test_transformed_own_method_in_init() -> None:
+    # The module is half-built: only the fields assigned so far count.
+    class NothingYet(eqx.Module):
+        f: Any
+
+        def __init__(self) -> None:
+            self.f = jax.jit(self.g)
+
+        def g(self, x: float) -> float:
+            return x
+
+    class WithLayer(eqx.Module):
+        sub: Layer
+        f: Any
+
+        def __init__(self) -> None:
+            self.sub = Layer()
+            self.f = jax.vmap(self.g)
+
+        def g(self, x: float) -> float:
+            return x
+
+    assert _warnings_of(NothingYet) == set()
+    assert _warnings_of(WithLayer) == {UserWarning}
