@@ -644,12 +644,25 @@ class _JitWrapper(Protocol[_P, _R_co]):
     def lower(self, *args: _P.args, **kwargs: _P.kwargs) -> "Lowered[_P, _R_co]": ...
 
     @overload
-    def __get__(self, instance: None, owner: type) -> "_JitWrapper[_P, _R_co]": ...
+    def __get__(
+        self, instance: None, owner: type[Any] | None = None
+    ) -> "_JitWrapper[_P, _R_co]": ...
     @overload
     def __get__(
-        self: "_JitWrapper[Concatenate[_S, _P2], _R2]", instance: _S, owner: type
+        self: "_JitWrapper[Concatenate[_S, _P2], _R2]",
+        instance: _S,
+        owner: type[Any] | None = None,
     ) -> "Callable[_P2, _R2]": ...
-    def __get__(self, instance: object, owner: type | None = None) -> Any: ...
+    # The same binding spelled for Pyrefly, which cannot solve a ParamSpec
+    # through `Concatenate` in a protocol's own type arguments (the overload
+    # above); the other checkers bind with the one above and never get here.
+    @overload
+    def __get__(
+        self: "Callable[Concatenate[_S, _P2], _R2]",
+        instance: _S,
+        owner: type[Any] | None = None,
+    ) -> "Callable[_P2, _R2]": ...
+    def __get__(self, instance: object, owner: type[Any] | None = None) -> Any: ...
 
 
 class _JitDecorator(Protocol):
