@@ -33,9 +33,9 @@ from ._bound import bound_memo, choose_alternative
 from ._check import check_value, expected_specs
 from ._encoding import SHAPE_CODE, ArraySpec, attach, spec_of
 from ._operands import int_literal
+from ._rebinding import untrusted
 from ._terms import spec_from, terms_of
 from ._transformed import is_callable, is_transformed, mark, strip_specs, vmap_axes
-from ._rebinding import untrusted
 from ._unify import Memo, Term, instantiate
 
 
@@ -219,7 +219,7 @@ class _Mapped:
             return strip_specs(result)
         i = out_axis % (len(shape) + 1)
         size = self.size if self.known else None
-        new = shape[:i] + (size,) + shape[i:]
+        new = (*shape[:i], size, *shape[i:])
         return attach(proper, spec_from(spec.dtype, new), api.str_type())
 
 
@@ -261,14 +261,17 @@ def _instantiate_return(
         # A union straight from the signature: mypy's union simplification
         # drops differing `extra_attrs` *in place*, which would erase the
         # callee's own annotation. Return the chosen alternative, or copies.
-        chosen = [
-            i for i in default_p.items if isinstance(get_proper_type(i), Instance)
-        ]
-        if spec_of(declared_p) is not None and chosen:
-            default_p = get_proper_type(chosen[0])
+        items = [get_proper_type(i) for i in default_p.items]
+        first = items[0]
+        if isinstance(first, Instance) and all(
+            isinstance(i, Instance) and i.type == first.type for i in items
+        ):
+            default_p = first  # `Array | Array` is one array type
+            if spec_of(declared_p) is None:
+                return strip_specs(first)
         else:
-            items = [_copied(i) for i in default_p.items]
-            return UnionType(items, default_p.line, default_p.column)
+            copies = [_copied(i) for i in default_p.items]
+            return UnionType(copies, default_p.line, default_p.column)
     spec = spec_of(declared_p)
     if spec is None or not isinstance(default_p, Instance):
         return default

@@ -22,7 +22,9 @@ def _kind(api: TypeChecker, item: Expression) -> str | Term | slice | None:
     if isinstance(item, SliceExpr):
         parts = [item.begin_index, item.end_index, item.stride]
         values = [None if p is None else int_literal(api, p) for p in parts]
-        if any(p is not None and v is None for p, v in zip(parts, values)):
+        if any(
+            p is not None and v is None for p, v in zip(parts, values, strict=False)
+        ):
             return slice(None, None, 0)  # a slice of unknown length
         return slice(*values)
     proper = get_proper_type(api.lookup_type_or_none(item))

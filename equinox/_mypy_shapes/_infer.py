@@ -366,7 +366,7 @@ def _structural(
     return None
 
 
-def _dims(api: TypeChecker, args: list[Expression]) -> list[int | None | object]:
+def _dims(api: TypeChecker, args: list[Expression]) -> list[int | object | None]:
     from ._operands import dim_term
 
     return [dim_term(api, a) for a in args]

@@ -59,7 +59,9 @@ def arg(call: CallExpr, pos: int | None, name: str | None) -> Expression | None:
         plain = positional(call)
         if plain is not None and pos < len(plain):
             return plain[pos]
-    for expr, kind, keyword in zip(call.args, call.arg_kinds, call.arg_names):
+    for expr, kind, keyword in zip(
+        call.args, call.arg_kinds, call.arg_names, strict=False
+    ):
         if kind == ARG_NAMED and keyword == name:
             return expr
     return None
@@ -68,7 +70,7 @@ def arg(call: CallExpr, pos: int | None, name: str | None) -> Expression | None:
 def positional(call: CallExpr) -> list[Expression] | None:
     """The positional arguments, or None if some are unpacked (`*args`)."""
     out: list[Expression] = []
-    for expr, kind in zip(call.args, call.arg_kinds):
+    for expr, kind in zip(call.args, call.arg_kinds, strict=False):
         if kind == ARG_POS:
             out.append(expr)
         elif kind != ARG_NAMED:

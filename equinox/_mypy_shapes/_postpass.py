@@ -14,8 +14,8 @@ import dataclasses
 from mypy.checker import TypeChecker
 from mypy.nodes import (
     ARG_POS,
-    AssertTypeExpr,
     MISSING_FALLBACK,
+    AssertTypeExpr,
     AssignmentStmt,
     Block,
     CallExpr,
@@ -220,7 +220,7 @@ def _visit(stmt: Statement, api: TypeChecker, scope: _Scope | None) -> None:
                 scope is not None
                 and scope.returns is not None
                 and stmt.expr is not None
-                and not (scope.func and untrusted_in(scope.func, stmt.expr))
+                and not (scope.func and untrusted_in(api, scope.func, stmt.expr))
             ):
                 _check(
                     api,
@@ -247,7 +247,7 @@ def _reveal(expr: Expression, api: TypeChecker, scope: _Scope | None) -> None:
     reveal = expr.analyzed
     if reveal.expr is None:
         return
-    if scope is not None and scope.func and untrusted_in(scope.func, reveal.expr):
+    if scope is not None and scope.func and untrusted_in(api, scope.func, reveal.expr):
         return
     typ = get_proper_type(api.lookup_type_or_none(reveal.expr))
     spec = spec_of(typ)

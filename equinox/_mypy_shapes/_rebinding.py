@@ -5,6 +5,10 @@ branches or loop iterations meet it joins the types, ignoring shapes: after a
 loop that rebinds `x`, `x` shows an earlier shape (often the declared one). So
 from the first line of any loop, `if`, `try`, `with` or `match` that assigns
 a name, the shape read from that name is not trusted (unknown, never an error).
+In straight-line code a name reads the shape of the value last assigned to
+it; when mypy shows another one (it keeps a variable's first inferred type
+when the new value's type differs only in its shape), that is not trusted
+either.
 """
 
 from mypy.checker import TypeChecker
@@ -33,8 +37,12 @@ from mypy.nodes import (
     WithStmt,
 )
 
+from ._encoding import spec_of
+
 _Table = dict[int, int]  # id(Var) -> first untrusted line
-_tables: dict[int, tuple[object, _Table]] = {}
+# id(Var) -> (line, value) of its straight-line assignments (None: unpacked).
+_Assigned = dict[int, list[tuple[int, Expression | None]]]
+_tables: dict[int, tuple[object, _Table, _Assigned]] = {}
 
 
 def _targets(lvalue: Lvalue | Expression, out: list[Var]) -> None:
@@ -87,10 +95,24 @@ def _blocks(stmt: Statement) -> list[Block]:
             return []
 
 
-def _build(stmts: list[Statement], table: _Table) -> None:
+def _straight(stmt: Statement, assigned: _Assigned) -> None:
+    if not isinstance(stmt, AssignmentStmt):
+        return
+    for lvalue in stmt.lvalues:
+        if isinstance(lvalue, NameExpr) and isinstance(lvalue.node, Var):
+            assigned.setdefault(id(lvalue.node), []).append((stmt.line, stmt.rvalue))
+        else:
+            found: list[Var] = []
+            _targets(lvalue, found)
+            for var in found:
+                assigned.setdefault(id(var), []).append((stmt.line, None))
+
+
+def _build(stmts: list[Statement], table: _Table, assigned: _Assigned) -> None:
     for stmt in stmts:
         if isinstance(stmt, FuncBase | Decorator | ClassDef):
             continue
+        _straight(stmt, assigned)
         blocks = _blocks(stmt)
         if not blocks:
             continue
@@ -103,22 +125,34 @@ def _build(stmts: list[Statement], table: _Table) -> None:
             table[id(var)] = min(table.get(id(var), stmt.line), stmt.line)
 
 
-def _table(node: FuncItem | MypyFile) -> _Table:
+def _tables_of(node: FuncItem | MypyFile) -> tuple[_Table, _Assigned]:
     cached = _tables.get(id(node))
     if cached is not None and cached[0] is node:
-        return cached[1]
+        return cached[1], cached[2]
     table: _Table = {}
+    assigned: _Assigned = {}
     body = node.defs if isinstance(node, MypyFile) else node.body.body
-    _build(body, table)
-    _tables[id(node)] = (node, table)
-    return table
+    _build(body, table, assigned)
+    _tables[id(node)] = (node, table, assigned)
+    return table, assigned
 
 
-def untrusted_in(node: FuncItem | MypyFile, expr: Expression) -> bool:
+def untrusted_in(api: TypeChecker, node: FuncItem | MypyFile, expr: Expression) -> bool:
     if not isinstance(expr, NameExpr) or not isinstance(expr.node, Var):
         return False
-    start = _table(node).get(id(expr.node))
-    return start is not None and expr.line >= start
+    table, assigned = _tables_of(node)
+    start = table.get(id(expr.node))
+    if start is not None and expr.line >= start:
+        return True
+    # `x = f(x)` reads the old x on its own line: earlier lines only.
+    earlier = [a for a in assigned.get(id(expr.node), []) if a[0] < expr.line]
+    if not earlier:
+        return False
+    value = earlier[-1][1]
+    if value is None:
+        return True
+    shown = spec_of(api.lookup_type_or_none(expr))
+    return shown is not None and shown != spec_of(api.lookup_type_or_none(value))
 
 
 def untrusted(api: TypeChecker, expr: Expression | None) -> bool:
@@ -126,4 +160,4 @@ def untrusted(api: TypeChecker, expr: Expression | None) -> bool:
     if expr is None:
         return False
     func = api.scope.current_function()
-    return untrusted_in(api.tree if func is None else func, expr)
+    return untrusted_in(api, api.tree if func is None else func, expr)
