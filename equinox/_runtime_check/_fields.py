@@ -29,7 +29,7 @@ from ._hints import (
 from ._level import Level, class_level
 from ._memo import pop_memo, push_memo
 from ._names import format_hint, owner_name
-from ._report import report
+from ._report import class_key, report
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -124,7 +124,7 @@ def _report_all(plan: FieldPlan, obj: object, level: Level) -> None:
         for name, check in plan.checks:
             value = values[name]
             label = f"field '{name}'"
-            key = (plan.owner, label, format_hint(check.hint))
+            key = (class_key(type(obj)), label, format_hint(check.hint))
             try:
                 ok = check.passes(value)
             except AnnotationError as e:

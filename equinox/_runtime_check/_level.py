@@ -111,7 +111,7 @@ def _own_level(cls: type) -> Level:
     explicit: object = getattr(cls, "__eqx_typecheck__", None)
     if explicit is None:
         return _package_level(cls.__module__)
-    return parse_level(explicit, f"{cls.__qualname__}(typecheck=...)")
+    return parse_level(explicit, _keyword(cls))
 
 
 def class_level(cls: type) -> Level:
@@ -131,4 +131,8 @@ def checks_run(cls: type) -> bool:
     if not ENABLED:
         return False
     explicit: object = getattr(cls, "__eqx_typecheck__", None)
-    return explicit is None or parse_level(explicit, cls.__qualname__) != "off"
+    return explicit is None or parse_level(explicit, _keyword(cls)) != "off"
+
+
+def _keyword(cls: type) -> str:
+    return f"{cls.__qualname__}(typecheck=...)"

@@ -31,7 +31,7 @@ from ._hints import (
 from ._level import Level, checks_run, class_level
 from ._memo import pop_memo, push_memo
 from ._names import format_hint, owner_name
-from ._report import report
+from ._report import class_key, report
 
 _Item = tuple[str, HintCheck, object]
 # A field to bind: (label, check, field name).
@@ -240,7 +240,11 @@ def _report_rest(
     memo, reporting each mismatch at `level` (below "error")."""
     done = list(passed)
     for label, check, value in items:
-        key = (plan.owner, label, format_hint(check.hint))
+        key = (
+            f"{class_key(type(instance))}: {plan.owner}",
+            label,
+            format_hint(check.hint),
+        )
         try:
             ok = check.passes(value)
         except AnnotationError as e:
