@@ -1,0 +1,140 @@
+"""The ecosystem runs on this package: diffrax, optimistix, lineax, flowjax
+and quax are installed next to it (`pip install --no-deps`; their other
+dependencies are the `compat` extra) and one realistic program per library
+runs in a subprocess. Every figure it prints must match the figure the same
+program printed with the original Equinox 0.13.8 (frozen below; regenerate
+with `python ../shared/tools/differential.py tests/compat/programs/X.py`).
+
+Needs network access (pip) the first time; skipped when pip cannot install.
+"""
+
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROGRAMS = Path(__file__).parent / "programs"
+PINS = [
+    "diffrax==0.7.2",
+    "optimistix==0.1.0",
+    "lineax==0.1.1",
+    "flowjax==19.1.2",
+    "quax==0.4.6",
+    "paramax==0.0.5",
+]
+RTOL = 2e-4
+ATOL = 1e-6
+
+EXPECTED: dict[str, list[str]] = {
+    "diffrax": [
+        'y(2) 1.35335e-01',
+        'num_steps 10 result True',
+        'ys(ts) 1.00000e+00 6.06530e-01 3.67879e-01 2.23130e-01 1.35335e-01',
+        'grad_recursive 1.35335e-01 -2.70670e-01',
+        'grad_recursive_ckpt4 1.35335e-01 -2.70670e-01',
+        'grad_backsolve 1.35335e-01 -2.70671e-01',
+        'vmap_y0 3.67879e-01 7.35759e-01 -1.10364e+00',
+        'vmap_grad_k -7.35758e-01 -2.70670e-01',
+    ],
+    "optimistix": [
+        'newton_root 1.25992e+00',
+        'newton_ok True steps 5',
+        'newton_vector 1.41421e+00 1.41421e+00',
+        'grad_root 2.09987e-01',
+        'lm_params 1.99982e+00 1.49839e+00',
+        'bfgs_min 1.00000e+00 1.00000e+00',
+        'bfgs_ok True',
+        'vmap_roots 1.00000e+00 2.00000e+00 3.00000e+00',
+    ],
+    "lineax": [
+        'lu 2.22222e-01 1.11111e-01 1.44444e+00',
+        'qr 2.22222e-01 1.11111e-01 1.44444e+00',
+        'cholesky 2.22222e-01 1.11111e-01 1.44444e+00',
+        'cg_matrix 2.22222e-01 1.11111e-01 1.44444e+00',
+        'cg_function 2.22222e-01 1.11111e-01 1.44444e+00',
+        'lu_function 2.22222e-01 1.11111e-01 1.44444e+00',
+        'auto_ok True',
+        'grad_b_lu 2.22222e-01 1.11111e-01 4.44444e-01',
+        'grad_A_lu -4.93827e-02 -2.46914e-02 -3.20988e-01 -2.46914e-02 -1.23457e-02 -1.60494e-01 -9.87654e-02 -4.93827e-02 -6.41975e-01',
+        'grad_b_cg 2.22222e-01 1.11111e-01 4.44444e-01',
+        'vmap_lu 2.22222e-01 1.11111e-01 1.44444e+00 4.44444e-01 2.22222e-01 2.88889e+00 -1.11111e-01 4.44444e-01 -2.22222e-01',
+        'vmap_cg 2.22222e-01 1.11111e-01 1.44444e+00 4.44444e-01 2.22222e-01 2.88889e+00 -1.11111e-01 4.44444e-01 -2.22222e-01',
+        'jvp_lu 2.22222e-01 1.11111e-01 4.44444e-01',
+    ],
+    "flowjax": [
+        'num_leaves 6',
+        'log_prob_before -2.3026e+00 -2.6132e+00 -5.6617e+00',
+        'train_loss_first_last 3.7653e+00 2.3133e+00',
+        'log_prob_after -1.5919e+00 -1.6134e+00 -2.1373e+00',
+        'sample_mean 1.1297e+00 -9.6971e-01',
+    ],
+    "quax": [
+        'mlp 1.9377e-01 1.5653e-01',
+        'lora_mlp -7.6707e-03 2.6011e-01',
+        'loss_before 3.1935e-01',
+        'loss_after 1.6302e-01',
+    ],
+}
+
+
+@pytest.fixture(scope="session")
+def ecosystem(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("ecosystem")
+    cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps"]
+    result = subprocess.run(
+        [*cmd, "--target", str(target), *PINS],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if result.returncode != 0:
+        pytest.skip(f"could not install the ecosystem: {result.stderr[-500:]}")
+    return target
+
+
+def _run(program: str, site: Path) -> list[str]:
+    env = dict(os.environ, PYTHONPATH=str(site))
+    result = subprocess.run(
+        [sys.executable, str(PROGRAMS / f"{program}_program.py")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout.splitlines()
+
+
+def _same(got: str, want: str) -> bool:
+    got_words, want_words = got.split(), want.split()
+    if len(got_words) != len(want_words):
+        return False
+    for g, w in zip(got_words, want_words, strict=True):
+        try:
+            gf, wf = float(g), float(w)
+        except ValueError:
+            if g != w:
+                return False
+            continue
+        if not math.isclose(gf, wf, rel_tol=RTOL, abs_tol=ATOL):
+            return False
+    return True
+
+
+@pytest.mark.parametrize("program", sorted(EXPECTED))
+def test_program_matches_equinox(program: str, ecosystem: Path) -> None:
+    lines = _run(program, ecosystem)
+    expected = EXPECTED[program]
+    assert len(lines) == len(expected), "\n".join(lines)
+    for got, want in zip(lines, expected, strict=True):
+        assert _same(got, want), f"{program}: got {got!r}, Equinox printed {want!r}"
+
+
+def test_comparison_is_strict() -> None:
+    assert _same("x 1.00000e+00 True", "x 1.00001e+00 True")
+    assert not _same("x 1.00000e+00", "x 1.01000e+00")
+    assert not _same("x True", "x False")
+    assert not _same("x 1.0", "x 1.0 2.0")
