@@ -42,6 +42,12 @@ EXPECTED = [
         at_most=36,
     ),
     Expect(
+        "fine_tuning.py",
+        "fine-tuned accuracy (odd or even)",
+        ("fine_tuning.png",),
+        at_least=85,
+    ),
+    Expect(
         "data_parallel.py",
         "data-parallel result matches the single-device",
         ("data_parallel.png",),
