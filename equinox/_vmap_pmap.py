@@ -9,7 +9,7 @@ mapped. Keyword arguments use `if_array(0)`.
 
 import functools
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Final, ParamSpec, Protocol, TypeVar, cast, overload
 
 import jax
@@ -47,7 +47,7 @@ class if_array:
         return hash((if_array, self.axis))
 
     def __repr__(self) -> str:
-        return f"if_array({self.axis})"
+        return f"if_array(axis={self.axis})"
 
 
 # The default `in_axes` / `out_axes`: map arrays over their leading axis.
@@ -217,6 +217,25 @@ class _Out:
         return self.treedef.unflatten(full)
 
 
+def _nothing_mapped(call: _Call, axis_size: int | None) -> bool:
+    return axis_size is None and all(axis is None for axis in call.dynamic_axes)
+
+
+def _unmapped_call(call: _Call, out_axes: Any, name: str) -> Any:
+    """Nothing to map over and no `axis_size`: as Equinox, run `fun` as it
+    is; fine unless an array output would need a mapped axis."""
+    f, a, k = call.rebuilder()(call.dynamic)
+    out = _Out(out_axes)
+    mapped, unmapped = out.split(f(*a, **k))
+    if mapped:
+        raise ValueError(
+            f"{name}: no argument is mapped over (every in_axes is None or "
+            "resolves to None), so the mapped size of the array outputs is "
+            "unknown; pass axis_size=, or out_axes=None for them."
+        )
+    return out.rebuild([], unmapped)
+
+
 def _check_axis_size(call: _Call, axis_size: int | None, name: str) -> None:
     sizes = {
         jnp.shape(leaf)[axis]
@@ -238,18 +257,21 @@ def _check_axis_size(call: _Call, axis_size: int | None, name: str) -> None:
         )
 
 
-def _check_device_count(call: _Call, axis_size: int | None) -> None:
+def _check_device_count(
+    call: _Call, axis_size: int | None, devices: Sequence[Any] | None
+) -> None:
     sizes = [
         jnp.shape(leaf)[axis]
         for leaf, axis in zip(call.dynamic, call.dynamic_axes, strict=True)
         if axis is not None
     ]
     size = sizes[0] if sizes else axis_size
-    available = jaxt.local_device_count()
+    available = jaxt.local_device_count() if devices is None else len(devices)
     if size is not None and size > available:
+        which = "are available" if devices is None else "were given in devices="
         raise ValueError(
             f"filter_pmap: the mapped axis has size {size}, but only {available} "
-            "devices are available; each mapped element needs its own device "
+            f"devices {which}; each mapped element needs its own device "
             "(reshape to (devices, ...) and vmap inside)."
         )
 
@@ -276,6 +298,7 @@ def filter_vmap(
     out_axes: Any = MAP_ARRAYS,
     axis_name: Hashable | None = None,
     axis_size: int | None = None,
+    **vmapkwargs: Any,
 ) -> Callable[_P, _R]: ...
 @overload
 def filter_vmap(
@@ -286,6 +309,7 @@ def filter_vmap(
     out_axes: Any = MAP_ARRAYS,
     axis_name: Hashable | None = None,
     axis_size: int | None = None,
+    **vmapkwargs: Any,
 ) -> _VmapDecorator: ...
 def filter_vmap(
     fun: Callable[_P, _R] | None = None,
@@ -295,6 +319,7 @@ def filter_vmap(
     out_axes: Any = MAP_ARRAYS,
     axis_name: Hashable | None = None,
     axis_size: int | None = None,
+    **vmapkwargs: Any,
 ) -> Callable[_P, _R] | _VmapDecorator:
     """Vectorise `fun` over the array leaves of its arguments.
 
@@ -303,7 +328,8 @@ def filter_vmap(
     `None` (broadcast), or a callable `leaf -> int | None`. Non-array leaves
     are never mapped. `out_axes` is the same for the output; non-array
     outputs come back as they are (vmapping a constructor gives a batched
-    ensemble whose static fields are shared).
+    ensemble whose static fields are shared). Other keyword arguments (such
+    as `spmd_axis_name=`) are passed on to `jax.vmap`.
     """
     if fun is None:
 
@@ -314,6 +340,7 @@ def filter_vmap(
                 out_axes=out_axes,
                 axis_name=axis_name,
                 axis_size=axis_size,
+                **vmapkwargs,
             )
 
         return decorator  # type: ignore[return-value]  # generic function matches the protocol
@@ -322,6 +349,8 @@ def filter_vmap(
 
     def vmapped(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         call = _Call(mapped_fun, in_axes, args, kwargs)
+        if _nothing_mapped(call, axis_size):
+            return _unmapped_call(call, out_axes, "filter_vmap")  # type: ignore[no-any-return]  # the output of `fun`
         _check_axis_size(call, axis_size, "filter_vmap")
         out = _Out(out_axes)
         rebuild = call.rebuilder()
@@ -336,6 +365,7 @@ def filter_vmap(
             out_axes=(0, None),
             axis_name=axis_name,
             axis_size=axis_size,
+            **vmapkwargs,
         )(call.dynamic)
         return out.rebuild(mapped, unmapped)  # type: ignore[no-any-return]  # the output of `fun`
 
@@ -368,8 +398,10 @@ class _PmapWrapper:
         axis_name: Hashable | None,
         axis_size: int | None,
         donate: str,
+        pmapkwargs: dict[str, Any],
     ) -> None:
         self.fun = fun
+        self.pmapkwargs = pmapkwargs
         self.in_axes = in_axes
         self.out_axes = out_axes
         self.axis_name = axis_name
@@ -381,7 +413,7 @@ class _PmapWrapper:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         call = _Call(self.fun, self.in_axes, args, kwargs)
         _check_axis_size(call, self.axis_size, "filter_pmap")
-        _check_device_count(call, self.axis_size)
+        _check_device_count(call, self.axis_size, self.pmapkwargs.get("devices"))
         static = _static_key(call.leaves)
         shapes = tuple((jnp.shape(x), jnp.result_type(x)) for x in call.dynamic)
         key = (call.treedef, static, tuple(call.axes), shapes)
@@ -408,7 +440,7 @@ class _PmapWrapper:
             f, a, k = rebuild(dynamic)
             return out.split(f(*a, **k))
 
-        donate = (0,) if self.donate == "all" else ()
+        donate = (0,) if self.donate in ("all", "warn") else ()
         pmapped = jaxt.pmap(
             body,
             axis_name=self.axis_name,
@@ -416,6 +448,7 @@ class _PmapWrapper:
             out_axes=(0, None),
             axis_size=self.axis_size,
             donate_argnums=donate,
+            **self.pmapkwargs,
         )
         return pmapped, out
 
@@ -430,6 +463,7 @@ def filter_pmap(
     axis_name: Hashable | None = None,
     axis_size: int | None = None,
     donate: str = "none",
+    **pmapkwargs: Any,
 ) -> Callable[_P, _R]: ...
 @overload
 def filter_pmap(
@@ -441,6 +475,7 @@ def filter_pmap(
     axis_name: Hashable | None = None,
     axis_size: int | None = None,
     donate: str = "none",
+    **pmapkwargs: Any,
 ) -> _PmapDecorator: ...
 def filter_pmap(
     fun: Callable[_P, _R] | None = None,
@@ -451,14 +486,17 @@ def filter_pmap(
     axis_name: Hashable | None = None,
     axis_size: int | None = None,
     donate: str = "none",
+    **pmapkwargs: Any,
 ) -> Callable[_P, _R] | _PmapDecorator:
     """Parallelise `fun` across devices over the array leaves of its
     arguments; `in_axes`, `out_axes`, `axis_name` and `axis_size` as for
     `filter_vmap`. Compiled once per static structure and shape. `donate`
-    is `"none"` or `"all"` (donate every mapped input buffer)."""
-    if donate not in ("none", "all"):
+    is `"none"`, `"all"` or `"warn"` (donate every mapped input buffer).
+    Other keyword arguments (`devices=`, `backend=`, ...) are passed on to
+    `jax.pmap`."""
+    if donate not in ("none", "all", "warn"):
         raise ValueError(
-            f'filter_pmap(donate=...) must be "none" or "all"; got {donate!r}.'
+            f'filter_pmap(donate=...) must be "none", "all" or "warn"; got {donate!r}.'
         )
     if fun is None:
 
@@ -470,11 +508,14 @@ def filter_pmap(
                 axis_name=axis_name,
                 axis_size=axis_size,
                 donate=donate,
+                **pmapkwargs,
             )
 
         return decorator  # type: ignore[return-value]  # generic function matches the protocol
 
-    wrapper = _PmapWrapper(fun, in_axes, out_axes, axis_name, axis_size, donate)
+    wrapper = _PmapWrapper(
+        fun, in_axes, out_axes, axis_name, axis_size, donate, pmapkwargs
+    )
 
     def pmapped(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         return wrapper(*args, **kwargs)  # type: ignore[no-any-return]  # the output of `fun`

@@ -140,8 +140,11 @@ def test_errors() -> None:
         ValueError, match=r"args\[0\] has size 2, args\[1\]\['x'\] has size 3"
     ):
         eqx.filter_vmap(lambda a, b: a)(jnp.ones(2), {"x": jnp.ones(3)})
+    # Nothing mapped and no axis_size: fine for non-array outputs (as in
+    # Equinox), an error for array outputs that need a mapped axis.
+    assert eqx.filter_vmap(lambda n: n)(3) == 3
     with pytest.raises(ValueError, match="pass axis_size"):
-        eqx.filter_vmap(lambda n: n)(3)
+        eqx.filter_vmap(lambda n: jnp.ones(2) * n)(3)
     with pytest.raises(ValueError, match=r"in_axes must be .* pytree prefix"):
         eqx.filter_vmap(lambda t: t, in_axes=({"a": 0},))({"b": jnp.ones(2)})
     with pytest.raises(
@@ -158,7 +161,7 @@ def test_if_array() -> None:
     assert spec(np.ones(2)) == 1
     assert spec(3.0) is None
     assert spec == eqx.if_array(1) and hash(spec) == hash(eqx.if_array(1))
-    assert repr(spec) == "if_array(1)"
+    assert repr(spec) == "if_array(axis=1)"  # as Equinox prints it
 
 
 def test_pmap_single_device() -> None:
