@@ -64,17 +64,19 @@ def class_name(cls: type) -> str:
     """The public path of a class (`equinox.nn.Linear`, `jax.Array`)."""
     if cls.__module__ in ("builtins", "__main__"):
         return cls.__qualname__
+    # (`jax.Array` calls itself `jaxlib._jax.Array`: use the last part.)
+    short = cls.__name__.rsplit(".", 1)[-1]
     parts = cls.__module__.split(".")
     for end in range(1, len(parts) + 1):
         candidate = ".".join(parts[:end])
         if _is_private(candidate):
             break
         try:
-            found = getattr(sys.modules.get(candidate), cls.__name__, None)
+            found = getattr(sys.modules.get(candidate), short, None)
         except Exception:  # a lazy export failing to import: not this one
             found = None
         if found is cls:
-            return f"{candidate}.{cls.__name__}"
+            return f"{candidate}.{short}"
     return public_path(cls.__module__, cls.__qualname__, cls)
 
 
