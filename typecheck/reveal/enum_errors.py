@@ -36,14 +36,14 @@ def compare(a: Colour, b: Colour) -> None:
 assert_type(list(Colour), list[Colour])
 
 # Indexing the class with a member gives the member's message.
-assert_type(Colour[Colour.red], str)
-blue_message = Colour[Colour.blue]
-assert_type(blue_message, str)
+assert_type(Colour[Colour.red], str)  # E: pyrefly: bad-index, assert-type
+blue_message = Colour[Colour.blue]  # E: pyrefly: bad-index
+assert_type(blue_message, str)  # E: pyrefly: assert-type
 
 
 def describe(colour: Colour) -> str:
-    text = Colour[colour]
-    assert_type(text, str)
+    text = Colour[colour]  # E: pyrefly: bad-index
+    assert_type(text, str)  # E: pyrefly: assert-type
     return text
 
 
