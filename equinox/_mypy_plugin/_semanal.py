@@ -31,6 +31,7 @@ from mypy.nodes import (
     Decorator,
     FuncDef,
     IfStmt,
+    MemberExpr,
     NameExpr,
     OverloadedFuncDef,
     RefExpr,
@@ -47,8 +48,8 @@ from ._names import (
     ABSTRACT_CLASSVAR,
     ABSTRACT_VAR,
     ARRAY_TYPES,
-    CLASSVAR_NAMES,
     FIELD_SPECIFIERS,
+    INIT_METHODS,
     METADATA_KEY,
     MODULE,
 )
@@ -92,11 +93,11 @@ def _abstract_kind(stmt: AssignmentStmt, ctx: ClassDefContext) -> str | None:
         return "var"
     if fullname == ABSTRACT_CLASSVAR:
         return "classvar"
-    # Should AbstractClassVar be spelled as an alias of `ClassVar` (as it was
-    # once), only the spelling tells the two apart.
-    if spelled == "AbstractClassVar" and (
-        fullname is None or fullname in CLASSVAR_NAMES
-    ):
+    # What the name refers to decides, not its spelling: code that aliases
+    # `AbstractClassVar` to `typing.ClassVar` for checkers (diffrax does, under
+    # TYPE_CHECKING) declares a plain ClassVar. Only an unresolvable name falls
+    # back to its spelling.
+    if spelled == "AbstractClassVar" and fullname is None:
         return "classvar"
     return None
 
@@ -174,6 +175,37 @@ def _expose_inherited_init(info: TypeInfo) -> None:
     )
 
 
+def _set_in_init(body: Block) -> set[str]:
+    """Attributes `self.x = ...` assigned by the class's own init methods."""
+    found: set[str] = set()
+    for stmt in body.body:
+        func = stmt.func if isinstance(stmt, Decorator) else stmt
+        if not isinstance(func, FuncDef) or func.name not in INIT_METHODS:
+            continue
+        if not func.arg_names or func.arg_names[0] is None:
+            continue
+        me = func.arg_names[0]
+        stack: list[Statement] = list(func.body.body)
+        while stack:
+            inner = stack.pop()
+            if isinstance(inner, AssignmentStmt):
+                for lvalue in inner.lvalues:
+                    if (
+                        isinstance(lvalue, MemberExpr)
+                        and isinstance(lvalue.expr, NameExpr)
+                        and lvalue.expr.name == me
+                    ):
+                        found.add(lvalue.name)
+            elif isinstance(inner, IfStmt):
+                for block in inner.body:
+                    stack.extend(block.body)
+                if inner.else_body is not None:
+                    stack.extend(inner.else_body.body)
+            elif isinstance(inner, Block):
+                stack.extend(inner.body)
+    return found
+
+
 def analyze_module_class(ctx: ClassDefContext) -> None:
     """Base-class hook for every class with a Module base. Idempotent: mypy
     may call it several times for one class."""
@@ -195,9 +227,10 @@ def analyze_module_class(ctx: ClassDefContext) -> None:
             if sym is not None and isinstance(sym.node, Var):
                 if kind == "classvar":
                     sym.node.is_classvar = True
-                else:
+                elif lvalue.name not in _set_in_init(ctx.cls.defs):
                     # Read-only, so a subclass may provide it as a property or
-                    # a class attribute too.
+                    # a class attribute too. (When the class's own __init__ or
+                    # __post_init__ sets it, subclasses provide a field.)
                     sym.node.is_property = True
             continue
         if is_own_field(stmt, info):

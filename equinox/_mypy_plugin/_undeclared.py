@@ -117,6 +117,17 @@ def field_names(info: TypeInfo) -> set[str] | None:
     return names
 
 
+def _abstract_vars(info: TypeInfo) -> set[str]:
+    """Names declared `AbstractVar` by this class or a Module base."""
+    names: set[str] = set()
+    for base in info.mro:
+        data = base.metadata.get(METADATA_KEY)
+        found = data.get("abstract_vars") if isinstance(data, dict) else None
+        if isinstance(found, list):
+            names.update(str(n) for n in cast("list[object]", found))
+    return names
+
+
 def declaration(info: TypeInfo, name: str) -> SymbolTableNode | None:
     """The first explicit declaration of `name` along the MRO: attributes that
     mypy created from `self.name = ...` in a method do not count."""
@@ -307,6 +318,8 @@ def check_undeclared_assignments(ctx: ClassDefContext) -> None:
         if sym is None and augmented and not _is_implicit(info, name, implicit):
             continue
         kind = None if sym is None else _non_field_kind(sym)
+        if method.name in INIT_METHODS and name in _abstract_vars(info):
+            continue  # a concrete subclass provides it as a field
         if method.name in INIT_METHODS:
             if sym is not None and kind is None:
                 continue  # mypy reports it (class variable, method, ...)

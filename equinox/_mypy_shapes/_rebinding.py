@@ -39,6 +39,10 @@ from mypy.nodes import (
 
 from ._encoding import spec_of
 
+# Stands for the value of an annotated assignment `x: T = v`, after which mypy
+# shows `x` as `T` or as `v`'s type: both describe the value, so trusted.
+_ANNOTATED: Expression = NameExpr("<annotated>")
+
 _Table = dict[int, int]  # id(Var) -> first untrusted line
 # id(Var) -> (line, value) of its straight-line assignments (None: unpacked).
 _Assigned = dict[int, list[tuple[int, Expression | None]]]
@@ -100,7 +104,9 @@ def _straight(stmt: Statement, assigned: _Assigned) -> None:
         return
     for lvalue in stmt.lvalues:
         if isinstance(lvalue, NameExpr) and isinstance(lvalue.node, Var):
-            assigned.setdefault(id(lvalue.node), []).append((stmt.line, stmt.rvalue))
+            # `x: T = v` shows T (or v's type): None marks "annotated here".
+            value = stmt.rvalue if stmt.type is None else _ANNOTATED
+            assigned.setdefault(id(lvalue.node), []).append((stmt.line, value))
         else:
             found: list[Var] = []
             _targets(lvalue, found)
@@ -151,6 +157,8 @@ def untrusted_in(api: TypeChecker, node: FuncItem | MypyFile, expr: Expression) 
     value = earlier[-1][1]
     if value is None:
         return True
+    if value is _ANNOTATED:
+        return False
     shown = spec_of(api.lookup_type_or_none(expr))
     return shown is not None and shown != spec_of(api.lookup_type_or_none(value))
 
