@@ -172,6 +172,14 @@ class Hooked(eqx.Module):
                 return ("wrapped", original(self, *args, **kw))
 
             setattr(cls, "__call__", wrapped)  # noqa: B010  # what such hooks do
+        if "method" in cls.__dict__:
+            plain = cls.__dict__["method"]
+
+            @functools.wraps(plain)
+            def doubled(self: Any) -> Any:
+                return 2 * plain(self)
+
+            setattr(cls, "method", doubled)  # noqa: B010  # what such hooks do
 
 
 seen: dict[str, dict[str, str]] = {}
@@ -213,7 +221,9 @@ def test_init_subclass_sees_functions_as_written() -> None:
 def test_init_subclass_wrapping_call_keeps_working() -> None:
     child = HookedChild()
     assert child(1) == ("wrapped", 2)  # type: ignore[comparison-overlap]  # the hook changed the return type
-    assert child.method() == 1
+    assert child.method() == 2
+    # A method the hook replaced is still a pytree bound method.
+    assert jax.tree_util.tree_leaves(child.method) == [1]
     assert (child.prop, child.static(), child.klass()) == (2, 3, 4)
 
 
