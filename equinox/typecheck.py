@@ -2,7 +2,8 @@
 
 Runs mypy (with the equinox plugin) and pyright over the given paths, both in
 strict mode unless the project configures them itself, and optionally Pyrefly
-and ty (`--checkers mypy,pyright,pyrefly,ty`), and prints one merged report:
+(its strict preset unless configured) and ty (`--checkers
+mypy,pyright,pyrefly,ty`), all at once, and prints one merged report:
 one entry per offending line, naming the tools and codes that flagged it, then
 a summary line. Exit status: 0 clean, 1 errors found, 2 a tool could not run.
 
@@ -30,8 +31,10 @@ from typing import Any, cast
 
 __all__ = ["CHECKERS", "DEFAULT_CHECKERS", "Diagnostic", "ToolError", "main", "merge"]
 
-CHECKERS = ("mypy", "pyright", "pyrefly", "ty")
-DEFAULT_CHECKERS = ("mypy", "pyright")
+CHECKERS: tuple[str, ...] = ("mypy", "pyright", "pyrefly", "ty")
+# mypy carries the plugin; pyright is what most editors run. Pyrefly and ty are
+# on request: each adds its own view, and a missing one would fail the gate.
+DEFAULT_CHECKERS: tuple[str, ...] = ("mypy", "pyright")
 
 
 @dataclasses.dataclass(frozen=True)

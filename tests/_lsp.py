@@ -148,7 +148,10 @@ class LspClient:
                 "position": {"line": line, "character": character},
             },
         )
-        items = result["items"] if isinstance(result, dict) else result or []
+        # A CompletionList ({"items": [...]}) or a bare list of items.
+        items: list[Any] = (
+            result if isinstance(result, list) else (result or {}).get("items", [])
+        )
         return [str(item["label"]) for item in items]
 
     def hover_text(self, path: Path, line: int, character: int) -> str:
@@ -161,14 +164,10 @@ class LspClient:
         )
         if not result:
             return ""
-        contents = result["contents"]
-        if isinstance(contents, dict):
-            return str(contents["value"])
-        if isinstance(contents, list):
-            return "\n".join(
-                c if isinstance(c, str) else str(c["value"]) for c in contents
-            )
-        return str(contents)
+        # MarkupContent, a MarkedString, or a list of MarkedStrings.
+        contents: Any = result["contents"]
+        parts: list[Any] = contents if isinstance(contents, list) else [contents]
+        return "\n".join(p if isinstance(p, str) else str(p["value"]) for p in parts)
 
     def close(self) -> None:
         try:

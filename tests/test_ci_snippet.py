@@ -7,8 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-
-from tests._fresh_env import ROOT, FreshEnv, copy_checkout, make_env
+from _fresh_env import ROOT, FreshEnv, copy_checkout, make_env
 
 SNIPPET = re.compile(r"<!-- ci-snippet -->\n(?P<body>.*?)<!-- /ci-snippet -->", re.S)
 RUN = re.compile(r"^\s*- run: (?P<command>.+)$", re.M)

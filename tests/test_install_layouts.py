@@ -9,8 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from tests._fresh_env import (
+from _fresh_env import (
     MYPY_CACHE,
     ROOT,
     FreshEnv,

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _lsp import LspClient
 
 import equinox as eqx
-from tests._lsp import LspClient
 
 SOURCE = """\
 import jax
