@@ -77,6 +77,8 @@ def _split_aux(out: Any, who: str) -> tuple[Any, Any]:
 
 
 def _scalar_check(fun: Callable[..., Any], value: Any) -> None:
+    if isinstance(value, float):
+        return  # a constant: its gradient is zero, as in Equinox
     if not isinstance(value, ARRAY_TYPES) or jnp.shape(value) != ():
         name = getattr(fun, "__qualname__", repr(fun))
         shape = getattr(value, "shape", None)
@@ -89,7 +91,12 @@ def _scalar_check(fun: Callable[..., Any], value: Any) -> None:
 
 
 def _value_and_grad(
-    fun: Callable[..., Any], has_aux: bool, x: Any, args: Any, kwargs: Any
+    fun: Callable[..., Any],
+    has_aux: bool,
+    gradkwargs: dict[str, Any],
+    x: Any,
+    args: Any,
+    kwargs: Any,
 ) -> tuple[Any, Any]:
     split = _Split(x)
 
@@ -98,77 +105,110 @@ def _value_and_grad(
         _scalar_check(fun, _split_aux(out, "filter_grad")[0] if has_aux else out)
         return out
 
-    value, grads = jaxt.value_and_grad(differentiable, has_aux=has_aux)(split.diff)
+    value, grads = jaxt.value_and_grad(differentiable, has_aux=has_aux, **gradkwargs)(
+        split.diff
+    )
     return value, split.rebuild_or_none(grads)
 
 
 @overload
 def filter_value_and_grad(
-    fun: Callable[Concatenate[_T, _P], _R], /, *, has_aux: Literal[False] = False
+    fun: Callable[Concatenate[_T, _P], _R],
+    /,
+    *,
+    has_aux: Literal[False] = False,
+    **gradkwargs: Any,
 ) -> Callable[Concatenate[_T, _P], tuple[_R, _T]]: ...
 @overload
 def filter_value_and_grad(
-    fun: Callable[Concatenate[_T, _P], tuple[_R, _A]], /, *, has_aux: Literal[True]
+    fun: Callable[Concatenate[_T, _P], tuple[_R, _A]],
+    /,
+    *,
+    has_aux: Literal[True],
+    **gradkwargs: Any,
 ) -> Callable[Concatenate[_T, _P], tuple[tuple[_R, _A], _T]]: ...
 @overload
 def filter_value_and_grad(
-    fun: None = None, /, *, has_aux: Literal[False] = False
+    fun: None = None, /, *, has_aux: Literal[False] = False, **gradkwargs: Any
 ) -> "_ValueAndGradDecorator": ...
 @overload
 def filter_value_and_grad(
-    fun: None = None, /, *, has_aux: Literal[True]
+    fun: None = None, /, *, has_aux: Literal[True], **gradkwargs: Any
 ) -> "_ValueAndGradAuxDecorator": ...
 def filter_value_and_grad(
-    fun: Callable[..., Any] | None = None, /, *, has_aux: bool = False
+    fun: Callable[..., Any] | None = None,
+    /,
+    *,
+    has_aux: bool = False,
+    **gradkwargs: Any,
 ) -> Any:
     """`(value, grads)` of `fun` with respect to the floating-point arrays of
     its first argument; `grads` has the first argument's structure and type,
     with `None` at every other leaf. With `has_aux=True`, `fun` returns
-    `(value, aux)` and the result is `((value, aux), grads)`."""
+    `(value, aux)` and the result is `((value, aux), grads)`. Other keyword
+    arguments go to `jax.value_and_grad`."""
     if fun is None:
-        return functools.partial(_make_value_and_grad, has_aux=has_aux)
-    return _make_value_and_grad(fun, has_aux=has_aux)
+        return functools.partial(
+            _make_value_and_grad, has_aux=has_aux, gradkwargs=gradkwargs
+        )
+    return _make_value_and_grad(fun, has_aux=has_aux, gradkwargs=gradkwargs)
 
 
-def _make_value_and_grad(fun: Callable[..., Any], has_aux: bool) -> Callable[..., Any]:
+def _make_value_and_grad(
+    fun: Callable[..., Any], has_aux: bool, gradkwargs: dict[str, Any]
+) -> Callable[..., Any]:
     def value_and_grad(x: Any, /, *args: Any, **kwargs: Any) -> Any:
-        return _value_and_grad(fun, has_aux, x, args, kwargs)
+        return _value_and_grad(fun, has_aux, gradkwargs, x, args, kwargs)
 
     return _wraps(value_and_grad, fun)
 
 
 @overload
 def filter_grad(
-    fun: Callable[Concatenate[_T, _P], Any], /, *, has_aux: Literal[False] = False
+    fun: Callable[Concatenate[_T, _P], Any],
+    /,
+    *,
+    has_aux: Literal[False] = False,
+    **gradkwargs: Any,
 ) -> Callable[Concatenate[_T, _P], _T]: ...
 @overload
 def filter_grad(
-    fun: Callable[Concatenate[_T, _P], tuple[Any, _A]], /, *, has_aux: Literal[True]
+    fun: Callable[Concatenate[_T, _P], tuple[Any, _A]],
+    /,
+    *,
+    has_aux: Literal[True],
+    **gradkwargs: Any,
 ) -> Callable[Concatenate[_T, _P], tuple[_T, _A]]: ...
 @overload
 def filter_grad(
-    fun: None = None, /, *, has_aux: Literal[False] = False
+    fun: None = None, /, *, has_aux: Literal[False] = False, **gradkwargs: Any
 ) -> "_GradDecorator": ...
 @overload
 def filter_grad(
-    fun: None = None, /, *, has_aux: Literal[True]
+    fun: None = None, /, *, has_aux: Literal[True], **gradkwargs: Any
 ) -> "_GradAuxDecorator": ...
 def filter_grad(
-    fun: Callable[..., Any] | None = None, /, *, has_aux: bool = False
+    fun: Callable[..., Any] | None = None,
+    /,
+    *,
+    has_aux: bool = False,
+    **gradkwargs: Any,
 ) -> Any:
     """Gradient of the scalar `fun` with respect to the floating-point arrays
     of its first argument. The result has the first argument's structure and
     type, with `None` at every leaf that is not a floating-point array. With
     `has_aux=True`, `fun` returns `(value, aux)` and the result is
-    `(grads, aux)`."""
+    `(grads, aux)`. Other keyword arguments go to `jax.value_and_grad`."""
     if fun is None:
-        return functools.partial(_make_grad, has_aux=has_aux)
-    return _make_grad(fun, has_aux=has_aux)
+        return functools.partial(_make_grad, has_aux=has_aux, gradkwargs=gradkwargs)
+    return _make_grad(fun, has_aux=has_aux, gradkwargs=gradkwargs)
 
 
-def _make_grad(fun: Callable[..., Any], has_aux: bool) -> Callable[..., Any]:
+def _make_grad(
+    fun: Callable[..., Any], has_aux: bool, gradkwargs: dict[str, Any]
+) -> Callable[..., Any]:
     def grad(x: Any, /, *args: Any, **kwargs: Any) -> Any:
-        (value, grads) = _value_and_grad(fun, has_aux, x, args, kwargs)
+        (value, grads) = _value_and_grad(fun, has_aux, gradkwargs, x, args, kwargs)
         if has_aux:
             return grads, value[1]
         return grads
@@ -280,7 +320,8 @@ def filter_jvp(
     for i, (leaf, m, t) in enumerate(zip(leaves, mask, tangent_subtrees, strict=True)):
         if not m:
             if t is not None:
-                raise ValueError(
+                # TypeError: the class Equinox (and jax.jvp) raises here.
+                raise TypeError(
                     f"filter_jvp: a tangent was given for primal leaf {i}, which is "
                     f"not a floating-point array (it is {type(leaf).__name__}); "
                     "use None there."
@@ -362,6 +403,11 @@ def filter_vjp(  # type: ignore[misc]  # mypy cannot match *Ts overloads to an A
         it = iter(out_arrays)
         for ct, static in zip(ct_leaves, output.static, strict=True):
             if static is not None:
+                if ct is not None:
+                    raise ValueError(
+                        "filter_vjp: the cotangent of a non-array output must be "
+                        f"None; got {ct!r} for output {static!r}."
+                    )
                 continue
             out_leaf = next(it)
             if ct is None or not is_inexact(out_leaf):

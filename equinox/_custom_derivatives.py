@@ -3,6 +3,7 @@ the differentiable arguments are found by filtering (floating-point arrays)
 instead of being declared with `nondiff_argnums`."""
 
 import functools
+import warnings
 from collections.abc import Callable
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, cast
 
@@ -139,6 +140,34 @@ def _materialise_like(primal_out: Any, tangent_out: Any) -> Any:
     return jtu.tree_map(fill, primal_out, tangent_out, is_leaf=lambda x: x is None)
 
 
+def _is_float0(leaf: Any) -> bool:
+    return getattr(leaf, "dtype", None) == jax.dtypes.float0
+
+
+def _symbolic(cotangent: Any) -> Any:
+    """The cotangent a `def_bwd` rule sees: `None` for a symbolic zero and for
+    outputs that have no cotangent (integers and other non-float outputs)."""
+
+    def fill(leaf: Any) -> Any:
+        if isinstance(leaf, SymbolicZero) or _is_float0(leaf):
+            return None
+        return leaf
+
+    return jtu.tree_map(fill, cotangent, is_leaf=lambda x: isinstance(x, SymbolicZero))
+
+
+def _legacy(cotangent: Any) -> Any:
+    """The cotangent a `defvjp` rule sees: zeros for floating-point outputs,
+    `None` for outputs that have no cotangent."""
+
+    def fill(leaf: Any) -> Any:
+        if isinstance(leaf, SymbolicZero):
+            leaf = _materialise(leaf)
+        return None if _is_float0(leaf) else leaf
+
+    return jtu.tree_map(fill, cotangent, is_leaf=lambda x: isinstance(x, SymbolicZero))
+
+
 def _materialise(cotangent: Any) -> Any:
     def fill(leaf: Any) -> Any:
         if isinstance(leaf, SymbolicZero):
@@ -175,6 +204,8 @@ class filter_custom_vjp(Generic[_T, _P, _R]):
         self.fn = fn
         self.fwd: Callable[..., tuple[_R, Any]] | None = None
         self.bwd: Callable[..., Any] | None = None
+        # Rules registered with `defvjp` see zeros, not `None`, for floats.
+        self.cotangent_view: Callable[[Any], Any] = _symbolic
         functools.update_wrapper(self, fn)  # pyright: ignore[reportArgumentType]  # copies metadata only
 
     def def_fwd(
@@ -192,8 +223,40 @@ class filter_custom_vjp(Generic[_T, _P, _R]):
         self.bwd = bwd
         return bwd
 
+    def defvjp(
+        self,
+        fwd: Callable[Concatenate[_T, _P], tuple[_R, Any]],
+        bwd: Callable[Concatenate[Any, Any, _T, _P], Any],
+    ) -> None:
+        """The older interface, kept as Equinox 0.13 keeps it (with a
+        `DeprecationWarning`-style `UserWarning`): `fwd(vjp_arg, *args,
+        **kwargs) -> (out, residuals)` and `bwd(residuals, grad_obj, vjp_arg,
+        *args, **kwargs)`, without `perturbed`; `grad_obj` holds zeros (not
+        `None`) for floating-point outputs."""
+        warnings.warn(
+            "filter_custom_vjp.defvjp is deprecated: register the rules with "
+            "`.def_fwd` and `.def_bwd`, which also receive `perturbed` and see "
+            "`None` for symbolic zero cotangents.",
+            UserWarning,
+            stacklevel=2,
+        )
+
+        def fwd_rule(perturbed: Any, x: Any, *args: Any, **kwargs: Any) -> Any:
+            del perturbed
+            return fwd(x, *args, **kwargs)
+
+        def bwd_rule(
+            res: Any, grad_obj: Any, perturbed: Any, x: Any, *args: Any, **kwargs: Any
+        ) -> Any:
+            del perturbed
+            return bwd(res, grad_obj, x, *args, **kwargs)
+
+        self.fwd, self.bwd = fwd_rule, bwd_rule
+        self.cotangent_view = _legacy
+
     def __call__(self, vjp_arg: _T, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
         fwd_rule, bwd_rule = self.fwd, self.bwd
+        cotangent_view = self.cotangent_view
         if fwd_rule is None or bwd_rule is None:
             raise RuntimeError(
                 f"filter_custom_vjp({_name(self.fn)}) was called before both "
@@ -217,7 +280,8 @@ class filter_custom_vjp(Generic[_T, _P, _R]):
         def call_fwd(diff: Any, x_other: Any, rest_arrays: Any) -> Any:
             for path, primal in zip(rest_paths, rest_arrays, strict=True):
                 if primal.perturbed and is_inexact(primal.value):
-                    raise ValueError(
+                    # RuntimeError: the class Equinox raises here.
+                    raise RuntimeError(
                         f"filter_custom_vjp({_name(fn)}): the array at {path} is "
                         "being differentiated, but only the first argument "
                         "(vjp_arg) is differentiable. Move it into vjp_arg."
@@ -239,7 +303,7 @@ class filter_custom_vjp(Generic[_T, _P, _R]):
             vjp_value = x.rebuild(diff_values, other_values)
             grads = bwd_rule(
                 residuals,
-                _materialise(cotangent),
+                cotangent_view(cotangent),
                 perturbed_cell[0],
                 vjp_value,
                 *a,

@@ -164,7 +164,7 @@ def test_filter_jvp_has_aux_and_kwargs() -> None:
 def test_filter_jvp_errors() -> None:
     with pytest.raises(ValueError, match=r"tangent for primal leaf 0 has shape \(2,\)"):
         eqx.filter_jvp(jnp.sin, (jnp.ones(3),), (jnp.ones(2),))
-    with pytest.raises(ValueError, match="not a floating-point array"):
+    with pytest.raises(TypeError, match="not a floating-point array"):
         eqx.filter_jvp(lambda i: i, (jnp.arange(3),), (jnp.ones(3),))
     with pytest.raises(ValueError, match="structure of primals"):
         eqx.filter_jvp(lambda a, b: a, (jnp.ones(3), jnp.ones(3)), (jnp.ones(3),))
