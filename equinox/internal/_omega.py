@@ -8,7 +8,9 @@ import operator
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+import jax
 import jax.tree_util as jtu
+import numpy as np
 
 _T = TypeVar("_T")
 IsLeaf = Callable[[Any], bool] | None
@@ -27,19 +29,18 @@ def _binary(
 ) -> Callable[["ω[_T]", object], "ω[_T]"]:
     def method(self: "ω[_T]", other: object) -> "ω[_T]":
         if isinstance(other, ω):
-            if self.is_leaf is not other.is_leaf:
-                raise ValueError("`is_leaf` must match.")
-            if jtu.tree_structure(self.ω, is_leaf=self.is_leaf) != jtu.tree_structure(
-                other.ω, is_leaf=self.is_leaf
+            is_leaf = _common_is_leaf(self.is_leaf, other.is_leaf)
+            if jtu.tree_structure(self.ω, is_leaf=is_leaf) != jtu.tree_structure(
+                other.ω, is_leaf=is_leaf
             ):
                 raise ValueError("PyTree structures must match.")
             pairs = jtu.tree_map(
                 lambda a, b: op(b, a) if reflected else op(a, b),
                 self.ω,
                 other.ω,
-                is_leaf=self.is_leaf,
+                is_leaf=is_leaf,
             )
-            return ω(pairs, is_leaf=self.is_leaf)
+            return ω(pairs, is_leaf=is_leaf)
         if isinstance(other, _scalar_types()):
             return ω(
                 jtu.tree_map(
@@ -55,11 +56,20 @@ def _binary(
     return method
 
 
-def _scalar_types() -> tuple[type, ...]:
-    import jax
-    import numpy as np
+_SCALARS = (bool, int, float, complex, jax.Array, np.ndarray, np.generic)
 
-    return (bool, int, float, complex, jax.Array, np.ndarray, np.generic)
+
+def _scalar_types() -> tuple[type, ...]:
+    return _SCALARS
+
+
+def _common_is_leaf(a: IsLeaf, b: IsLeaf) -> IsLeaf:
+    """Two `ω`s combine if at most one sets `is_leaf`, or both set the same."""
+    if a is None:
+        return b
+    if b is None or a is b:
+        return a
+    raise ValueError("`is_leaf` must match.")
 
 
 def _unary(

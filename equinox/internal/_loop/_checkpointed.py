@@ -46,7 +46,7 @@ def default_checkpoints(max_steps: int) -> int:
 
 
 def _zero_cotangent(x: Any) -> Any:
-    if is_inexact_array(x):
+    if jnp.issubdtype(jnp.result_type(x), jnp.inexact):
         return jnp.zeros_like(x)
     return np.zeros(jnp.shape(x), jax.dtypes.float0)
 
@@ -68,8 +68,10 @@ def checkpointed_while_loop(
         checkpoints = default_checkpoints(max_steps)
     if checkpoints < 1:
         raise ValueError("Must have at least one checkpoint")
-    body = filter_closure_convert(body_fun, leaves)
-    cond = filter_closure_convert(cond_fun, leaves)
+    # Closed-over values may be Python scalars (JAX's typed literals): as
+    # arrays they get ordinary (not float0) cotangents.
+    body = jtu.tree_map(jnp.asarray, filter_closure_convert(body_fun, leaves))
+    cond = jtu.tree_map(jnp.asarray, filter_closure_convert(cond_fun, leaves))
     return _differentiable_loop(body, cond, leaves, max_steps, checkpoints)
 
 

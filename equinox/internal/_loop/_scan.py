@@ -41,14 +41,14 @@ def scan(
     length: int | None = None,
     *,
     buffers: Callable[[_Carry], Any] | None = None,
-    kind: Literal["lax", "checkpointed"],
+    kind: Literal["lax", "checkpointed", "bounded"],
     checkpoints: int | Literal["all"] | None = None,
 ) -> tuple[_Carry, _Y]:
     """As `jax.lax.scan`, but with optional checkpointing to reduce memory
     usage (`kind="checkpointed"`: reverse-mode only; `checkpoints` is the
     number of stored carries, default about `sqrt(length)`, or `"all"`), and
     `buffers` as for `while_loop`."""
-    if kind not in ("lax", "checkpointed"):
+    if kind not in ("lax", "checkpointed", "bounded"):
         raise ValueError(f"Unrecognised kind of scan '{kind}'")
     num = _length(xs, length)
     init_leaves, treedef = jtu.tree_flatten(init)
@@ -71,7 +71,9 @@ def scan(
         new_carry, y = f(wrap(carry) if positions else carry, x)
         return (unwrap(new_carry) if positions else new_carry), y
 
-    if kind == "lax":
+    if kind != "checkpointed" or num == 0:
+        # "bounded" (accepted, as by the original): a scan has a fixed length,
+        # so `lax.scan` is already forward- and reverse-mode differentiable.
         return lax.scan(step, init, xs, length=num)  # type: ignore[no-any-return]  # scan keeps the types
     if checkpoints == "all":
         checkpoints = max(num, 1)
@@ -79,7 +81,7 @@ def scan(
         checkpoints = max(1, math.isqrt(num))
     init = jtu.tree_map(jnp.asarray, init)
     x0 = jtu.tree_map(lambda x: x[0], xs)
-    _, y_struct = jax.eval_shape(step, init, x0) if num > 0 else (None, None)
+    _, y_struct = jax.eval_shape(step, init, x0)
     ys0 = jtu.tree_map(lambda s: jnp.zeros((num, *s.shape), s.dtype), y_struct)
 
     def cond(state: Any) -> Any:
