@@ -57,7 +57,7 @@ def uniform(
     (as Equinox does, so that the same key gives the same parameters).
     """
     if jnp.issubdtype(dtype, jnp.complexfloating):
-        real_dtype = np.finfo(dtype).dtype
+        real_dtype = np.zeros((), dtype).real.dtype  # complex64 -> float32
         real_key, imag_key = jax.random.split(key)
         real = uniform(real_key, shape, limit, real_dtype)
         imag = uniform(imag_key, shape, limit, real_dtype)

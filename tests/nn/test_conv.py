@@ -222,9 +222,9 @@ def test_conv_bad_config(kwargs: dict[str, Any], error: type, message: str) -> N
 def test_conv_bad_input() -> None:
     layer = eqx.nn.Conv2d(3, 2, 3, key=KEY)
     with pytest.raises(ValueError, match=r"Conv2d: expected an input of rank 3"):
-        layer(jnp.ones((5, 3, 8, 8)))
+        layer(jnp.ones((5, 3, 8, 8)))  # type: ignore[jaxtyping-shape]  # deliberately wrong
     with pytest.raises(ValueError, match=r"expected 3 input channels"):
-        layer(jnp.ones((2, 8, 8)))
+        layer(jnp.ones((2, 8, 8)))  # type: ignore[jaxtyping-shape]  # deliberately wrong
     with pytest.raises(ValueError, match="smaller than the dilated kernel"):
         layer(jnp.ones((3, 2, 8)))
 
@@ -241,7 +241,8 @@ def _reference_transpose(
     dilation: Sequence[int],
     groups: int,
 ) -> np.ndarray:
-    """Scatter definition: input (c, i) adds x * w to output i*s + j*d - low."""
+    """Scatter definition: input (c, i) adds x * w[j] to output
+    i*s + (k-1-j)*d - low (Equinox's layout: the kernel is not flipped back)."""
     out_c, in_per_group, *kernel = weight.shape
     sizes = x.shape[1:]
     out_sizes = [
@@ -264,8 +265,11 @@ def _reference_transpose(
                         )
                     )
                     if all(0 <= t < m for t, m in zip(target, out_sizes, strict=True)):
+                        tap = tuple(
+                            k - 1 - j for k, j in zip(kernel, kpos, strict=True)
+                        )
                         y[(o, *target)] += (
-                            x[(g * in_per_group + c, *pos)] * weight[(o, c, *kpos)]
+                            x[(g * in_per_group + c, *pos)] * weight[(o, c, *tap)]
                         )
     return y
 
@@ -279,6 +283,28 @@ _TRANSPOSE_CASES: list[dict[str, Any]] = [
     {"dims": 2, "cin": 1, "cout": 1, "k": 3, "stride": 2, "padding": "SAME_LOWER", "output_padding": 1, "size": (3, 2)},
     {"dims": 3, "cin": 2, "cout": 2, "k": 2, "stride": 2, "use_bias": False, "size": (2, 2, 3)},
 ]  # fmt: skip
+
+
+def _resolved_crop(
+    layer: eqx.nn.ConvTranspose, sizes: Sequence[int]
+) -> tuple[list[tuple[int, int]], list[int]]:
+    """(low, high) crop per dim and the output_padding left to add: "SAME"
+    means out = n * stride - output_padding, split like the forward "SAME"."""
+    if not isinstance(layer.padding, str):
+        return list(layer.padding), list(layer.output_padding)
+    crop: list[tuple[int, int]] = []
+    for n, k, s, d, op in zip(
+        sizes,
+        layer.kernel_size,
+        layer.stride,
+        layer.dilation,
+        layer.output_padding,
+        strict=True,
+    ):
+        total = max((n - 1) * s + d * (k - 1) + 1 - (n * s - op), 0)
+        small, large = total // 2, total - total // 2
+        crop.append((small, large) if layer.padding == "SAME" else (large, small))
+    return crop, [0] * len(crop)
 
 
 def _make_transpose(case: dict[str, Any]) -> eqx.nn.ConvTranspose:
@@ -301,12 +327,13 @@ def _make_transpose(case: dict[str, Any]) -> eqx.nn.ConvTranspose:
 def test_conv_transpose_matches_scatter_loop(case: dict[str, Any]) -> None:
     layer = _make_transpose(case)
     x = np.asarray(jax.random.normal(jax.random.key(1), (case["cin"], *case["size"])))
+    crop, output_padding = _resolved_crop(layer, case["size"])
     expected = _reference_transpose(
         x,
         np.asarray(layer.weight),
         layer.stride,
-        layer.padding,
-        layer.output_padding,
+        crop,
+        output_padding,
         layer.dilation,
         layer.groups,
     )
@@ -321,9 +348,11 @@ def test_conv_transpose_is_adjoint_of_conv(case: dict[str, Any]) -> None:
     layer = _make_transpose(case)
     x = jax.random.normal(jax.random.key(1), (case["cin"], *case["size"]))
     y = layer(x) - (layer.bias if layer.bias is not None else 0)
-    # The forward conv (out_channels -> in_channels) with the same weight maps
-    # y's shape back to x's; its vjp at cotangent x is the transposed conv.
-    swapped = jnp.swapaxes(layer.weight, 0, 1)
+    # The forward conv (out_channels -> in_channels) with the weight flipped
+    # and its channel axes swapped (Equinox's documented recipe) maps y's shape
+    # back to x's; its vjp at cotangent x is the transposed conv.
+    spatial = tuple(range(2, layer.weight.ndim))
+    swapped = jnp.flip(jnp.swapaxes(layer.weight, 0, 1), spatial)
 
     def forward(z: jax.Array) -> jax.Array:
         return jax.lax.conv_general_dilated(
@@ -364,19 +393,24 @@ def test_conv_transpose_under_jit_vmap_grad() -> None:
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "message"),
+    ("kwargs", "error", "message"),
     [
-        ({"output_padding": 2, "stride": 2}, "`output_padding` must be smaller than max"),
-        ({"output_padding": -1}, "`output_padding` must be >= 0"),
-        ({"padding_mode": "REFLECT"}, "only padding_mode='ZEROS'"),
-        ({"groups": 3}, r"`groups` \(3\) must divide `in_channels`"),
-        ({"in_channels": -4}, "`in_channels` must be >= 1"),
+        ({"output_padding": 2, "stride": 2}, ValueError, "`output_padding` must be smaller than `stride`"),
+        ({"output_padding": 1, "dilation": 2}, ValueError, "`output_padding` must be smaller than `stride`"),
+        ({"output_padding": -1}, ValueError, "`output_padding` must be >= 0"),
+        ({"padding_mode": "REFLECT"}, NotImplementedError, "padding_mode='REFLECT' has no transposed"),
+        ({"padding_mode": "CIRCULAR", "padding": 1}, NotImplementedError, "only implemented with padding 'SAME'"),
+        ({"padding_mode": "CIRCULAR", "padding": "SAME", "stride": 2, "output_padding": 1}, NotImplementedError, "zero `output_padding`"),
+        ({"groups": 3}, ValueError, r"`groups` \(3\) must divide `in_channels`"),
+        ({"in_channels": -4}, ValueError, "`in_channels` must be >= 1"),
     ],
 )  # fmt: skip
-def test_conv_transpose_bad_config(kwargs: dict[str, Any], message: str) -> None:
+def test_conv_transpose_bad_config(
+    kwargs: dict[str, Any], error: type[Exception], message: str
+) -> None:
     config: dict[str, Any] = {"in_channels": 4, "out_channels": 6, "kernel_size": 3}
     config.update(kwargs)
-    with pytest.raises(ValueError, match="ConvTranspose2d: " + message):
+    with pytest.raises(error, match="ConvTranspose2d: " + message):
         eqx.nn.ConvTranspose2d(key=KEY, **config)
 
 

@@ -53,9 +53,11 @@ def test_state_is_threaded_through_stateful_layers() -> None:
     model, state = make(
         [
             eqx.nn.Linear(2, 3, key=k1),
-            BatchNorm(3, "batch"),
+            BatchNorm(3, "batch", mode="ema"),
             jax.nn.relu,
-            Sequential([eqx.nn.Linear(3, 3, key=k2), BatchNorm(3, "batch")]),
+            Sequential(
+                [eqx.nn.Linear(3, 3, key=k2), BatchNorm(3, "batch", mode="ema")]
+            ),
         ]
     )
     assert model.is_stateful() and not Sequential([jax.nn.relu]).is_stateful()
@@ -76,18 +78,23 @@ def test_state_is_threaded_through_stateful_layers() -> None:
     second = inner[1]
     assert isinstance(second, BatchNorm)
     for bn in (first, second):
-        assert int(new_state.get(bn.count_index)) == 1
+        assert bn.ema_first_time_index is not None
+        assert not bool(new_state.get(bn.ema_first_time_index))
     # The first BatchNorm saw the first Linear's outputs.
     linear = model[0]
     assert isinstance(linear, eqx.nn.Linear)
     hidden = jax.vmap(linear)(xs)
+    assert first.ema_state_index is not None
     np.testing.assert_allclose(
-        new_state.get(first.state_index)[0], hidden.mean(axis=0), rtol=1e-5, atol=1e-6
+        new_state.get(first.ema_state_index)[0],
+        hidden.mean(axis=0),
+        rtol=1e-5,
+        atol=1e-6,
     )
 
 
 def test_stateful_layer_without_state_is_an_error() -> None:
-    model, _ = eqx.nn.make_with_state(Sequential)([BatchNorm(3, "b")])
+    model, _ = eqx.nn.make_with_state(Sequential)([BatchNorm(3, "b", mode="batch")])
     with pytest.raises(ValueError, match=r"layer 0 \(BatchNorm\) is stateful"):
         model(jnp.zeros(3))
 

@@ -13,15 +13,15 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-import equinox as eqx
 import numpy as np
-
 from parity_cases import CASES, arrays, key_for
+
+import equinox as eqx
 
 HERE = Path(__file__).parent
 
 
-def _store(out: dict[str, np.ndarray], prefix: str, values: list[Any]) -> None:
+def _store(out: dict[str, Any], prefix: str, values: list[Any]) -> None:
     """Arrays `{prefix}{i}`, and their dtype names in `{prefix}_dtypes` (npz
     keeps bfloat16 & co. only as raw bytes)."""
     for i, value in enumerate(values):
@@ -32,7 +32,7 @@ def _store(out: dict[str, np.ndarray], prefix: str, values: list[Any]) -> None:
 def main() -> None:
     if "site-packages" not in eqx.__file__:
         sys.exit(f"run this under the reference Equinox, got {eqx.__file__}")
-    out: dict[str, np.ndarray] = {"version": np.array(eqx.__version__)}
+    out: dict[str, Any] = {"version": np.array(eqx.__version__)}
     for name, case in CASES.items():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

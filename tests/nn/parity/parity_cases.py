@@ -10,9 +10,10 @@ computing the outputs compared.
 from collections.abc import Callable
 from typing import Any, TypeAlias
 
-import equinox as eqx
 import jax
 import jax.numpy as jnp
+
+import equinox as eqx
 
 Run: TypeAlias = Callable[[Any, Any], Any]
 Built: TypeAlias = tuple[Any, Any, Run]
@@ -39,7 +40,7 @@ def _add(family: str, name: str, case: Case) -> None:
 
 # ---- Linear / MLP / Identity -------------------------------------------------
 
-_LINEAR = {
+_LINEAR: dict[str, tuple[Any, dict[str, Any], tuple[int, ...]]] = {
     "3_4": ((3, 4), {}, (3,)),
     "nobias": ((5, 2), {"use_bias": False}, (5,)),
     "scalar_in": (("scalar", 3), {}, ()),
@@ -64,7 +65,7 @@ for _name, (_a, _k, _s) in _LINEAR.items():
 
 _add("linear", "Identity", lambda key: _plain(eqx.nn.Identity(3, key=key), _x((3,))))
 
-_MLP = {
+_MLP: dict[str, tuple[Any, dict[str, Any], tuple[int, ...]]] = {
     "d0": ((3, 2, 4, 0), {}, (3,)),
     "d1": ((3, 2, 4, 1), {}, (3,)),
     "d3": ((3, 2, 4, 3), {"activation": jax.nn.tanh}, (3,)),
@@ -165,7 +166,9 @@ for _n in (1, 2, 3):
 
 
 def _generic_conv(key: jax.Array) -> Built:
-    layer = eqx.nn.Conv(2, 2, 3, (2, 2), stride=(1, 2), padding=((1, 0), (0, 1)), key=key)
+    layer = eqx.nn.Conv(
+        2, 2, 3, (2, 2), stride=(1, 2), padding=((1, 0), (0, 1)), key=key
+    )
     return _plain(layer, _x((2, 5, 6)))
 
 
@@ -217,7 +220,7 @@ for _kind in ("Max", "Avg"):
             _cls = f"{_kind}Pool{_n}d"
             _add("pool", f"{_cls}_{_name}", _pool_case(_cls, _n, _opts))
 
-_ADAPTIVE = {
+_ADAPTIVE: dict[int, list[tuple[tuple[int, ...], tuple[int, ...]]]] = {
     1: [((3,), (7,)), ((4,), (10,)), ((5,), (5,)), ((2,), (9,))],
     2: [((3, 2), (7, 5)), ((4, 4), (6, 9))],
     3: [((2, 3, 2), (5, 7, 3))],
@@ -260,11 +263,20 @@ _add("pool", "AdaptivePool_generic", _adaptive_generic)
 
 _NORMS: dict[str, tuple[Callable[[], Any], tuple[int, ...]]] = {
     "LayerNorm_3": (lambda: eqx.nn.LayerNorm(3), (3,)),
-    "LayerNorm_2x3_noweight": (lambda: eqx.nn.LayerNorm((2, 3), use_weight=False), (2, 3)),
-    "LayerNorm_nobias_eps": (lambda: eqx.nn.LayerNorm(4, eps=0.1, use_bias=False), (4,)),
+    "LayerNorm_2x3_noweight": (
+        lambda: eqx.nn.LayerNorm((2, 3), use_weight=False),
+        (2, 3),
+    ),
+    "LayerNorm_nobias_eps": (
+        lambda: eqx.nn.LayerNorm(4, eps=0.1, use_bias=False),
+        (4,),
+    ),
     "LayerNorm_bf16": (lambda: eqx.nn.LayerNorm(4, dtype=jnp.bfloat16), (4,)),
     "GroupNorm_2_4": (lambda: eqx.nn.GroupNorm(2, 4), (4, 3)),
-    "GroupNorm_noaffine": (lambda: eqx.nn.GroupNorm(2, 4, channelwise_affine=False), (4, 5)),
+    "GroupNorm_noaffine": (
+        lambda: eqx.nn.GroupNorm(2, 4, channelwise_affine=False),
+        (4, 5),
+    ),
     "GroupNorm_1_3_eps": (lambda: eqx.nn.GroupNorm(1, 3, eps=0.5), (3, 2, 2)),
     "RMSNorm_4": (lambda: eqx.nn.RMSNorm(4), (4,)),
     "RMSNorm_2x3_noweight": (lambda: eqx.nn.RMSNorm((2, 3), use_weight=False), (2, 3)),
@@ -297,7 +309,9 @@ def _batch_norm_case(**options: Any) -> Case:
         bn, state = eqx.nn.make_with_state(eqx.nn.BatchNorm)(3, "batch", **options)
 
         def run(m: Any, s: Any) -> Any:
-            train = jax.vmap(m, axis_name="batch", in_axes=(0, None), out_axes=(0, None))
+            train = jax.vmap(
+                m, axis_name="batch", in_axes=(0, None), out_axes=(0, None)
+            )
             outs = []
             for step in range(3):
                 y, s = train(_x((5, 3, 2), seed=step) * (step + 1) + step, s)
@@ -329,7 +343,7 @@ _add(
 # ---- Attention and RoPE ------------------------------------------------------
 
 
-def _mha_case(args: tuple[int, ...], masked: bool = False, **options: Any) -> Case:
+def _mha_case(args: tuple[Any, ...], masked: bool = False, **options: Any) -> Case:
     def case(key: jax.Array) -> Built:
         mha = eqx.nn.MultiheadAttention(*args, **options, key=key)
         q = _x((4, mha.query_size), seed=1)
@@ -449,7 +463,11 @@ def _spectral_norm(make: Callable[[jax.Array], Any], shape: tuple[int, ...]) -> 
 def _sequential(key: jax.Array) -> Built:
     k1, k2 = jax.random.split(key)
     seq = eqx.nn.Sequential(
-        [eqx.nn.Linear(3, 4, key=k1), eqx.nn.Lambda(jax.nn.relu), eqx.nn.Linear(4, 2, key=k2)]
+        [
+            eqx.nn.Linear(3, 4, key=k1),
+            eqx.nn.Lambda(jax.nn.relu),
+            eqx.nn.Linear(4, 2, key=k2),
+        ]
     )
     return _plain(seq, _x((3,)))
 
@@ -508,9 +526,13 @@ def _attention_weights(key: jax.Array) -> Built:
 
     q, k = _x((3, 4), seed=1), _x((5, 4), seed=2)
     mask = jnp.arange(15).reshape(3, 5) % 2 == 0
-    return None, None, lambda m, s: (
-        dot_product_attention_weights(q, k),
-        dot_product_attention_weights(q, k, mask),
+    return (
+        None,
+        None,
+        lambda m, s: (
+            dot_product_attention_weights(q, k),
+            dot_product_attention_weights(q, k, mask),
+        ),
     )
 
 
@@ -521,20 +543,28 @@ def _attention(key: jax.Array) -> Built:
     q, k, v = _x((3, 4), seed=1), _x((5, 4), seed=2), _x((5, 2), seed=3)
     mask = jnp.arange(15).reshape(3, 5) % 2 == 0
     dropout = eqx.nn.Dropout(0.5)
-    return None, None, lambda m, s: (
-        dot_product_attention(q, k, v),
-        dot_product_attention(q, k, v, mask),
-        dot_product_attention(q, k, v, dropout=dropout, key=jax.random.key(4)),
-        dot_product_attention(q, k, v, dropout=dropout, inference=True),
+    return (
+        None,
+        None,
+        lambda m, s: (
+            dot_product_attention(q, k, v),
+            dot_product_attention(q, k, v, mask),
+            dot_product_attention(q, k, v, dropout=dropout, key=jax.random.key(4)),
+            dot_product_attention(q, k, v, dropout=dropout, inference=True),
+        ),
     )
 
 
 def _freqs_cis(key: jax.Array) -> Built:
     del key
     rope = eqx.nn.RotaryPositionalEmbedding
-    return None, None, lambda m, s: (
-        rope.precompute_freqs_cis(6, 4, 10_000.0, jnp.float32),
-        rope.precompute_freqs_cis(8, 3, 50.0, jnp.float32),
+    return (
+        None,
+        None,
+        lambda m, s: (
+            rope.precompute_freqs_cis(6, 4, 10_000.0, jnp.float32),
+            rope.precompute_freqs_cis(8, 3, 50.0, jnp.float32),
+        ),
     )
 
 
@@ -542,11 +572,15 @@ def _dropout_deterministic(key: jax.Array) -> Built:
     del key
     x = _x((6,))
     k = jax.random.key(5)
-    return None, None, lambda m, s: (
-        eqx.nn.Dropout(0.5, deterministic=True)(x, key=k),
-        eqx.nn.Dropout(0.5, inference=True, deterministic=False)(x, key=k),
-        eqx.nn.Dropout(0.5)(x, key=k, deterministic=True),
-        eqx.nn.Dropout(0.5)(x, key=k, inference=True, deterministic=False),
+    return (
+        None,
+        None,
+        lambda m, s: (
+            eqx.nn.Dropout(0.5, deterministic=True)(x, key=k),
+            eqx.nn.Dropout(0.5, inference=True, deterministic=False)(x, key=k),
+            eqx.nn.Dropout(0.5)(x, key=k, deterministic=True),
+            eqx.nn.Dropout(0.5)(x, key=k, inference=True, deterministic=False),
+        ),
     )
 
 

@@ -9,9 +9,9 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 import numpy as np
+from parity_cases import CASES, FAMILY, arrays, key_for
 
 import equinox as eqx
-from parity_cases import CASES, FAMILY, arrays, key_for
 
 _REFERENCE = Path(__file__).with_name("reference.npz")
 
@@ -43,9 +43,13 @@ def _build(name: str, key: jax.Array | None = None) -> Any:
         return CASES[name](key_for(name) if key is None else key)
 
 
-def _same_arrays(what: str, ours: list[Any], frozen: list[np.ndarray], exact: bool) -> None:
+def _same_arrays(
+    what: str, ours: list[Any], frozen: list[np.ndarray], exact: bool
+) -> None:
     got = [np.asarray(x) for x in ours]
-    assert [(x.shape, x.dtype) for x in got] == [(x.shape, x.dtype) for x in frozen], what
+    assert [(x.shape, x.dtype) for x in got] == [(x.shape, x.dtype) for x in frozen], (
+        what
+    )
     for i, (a, b) in enumerate(zip(got, frozen, strict=True)):
         if exact:
             np.testing.assert_array_equal(a, b, err_msg=f"{what} {i}")
@@ -69,7 +73,9 @@ def check_init(name: str) -> None:
 def check_outputs(name: str) -> None:
     """The same parameters and input give the reference outputs."""
     model, state, run = _build(name)
-    _same_arrays(f"{name} outputs", arrays(run(model, state)), _frozen(name, "y"), False)
+    _same_arrays(
+        f"{name} outputs", arrays(run(model, state)), _frozen(name, "y"), False
+    )
 
 
 def check_checkpoints(name: str) -> None:
@@ -79,7 +85,9 @@ def check_checkpoints(name: str) -> None:
     frozen = _reference()[f"{name}/ckpt"].tobytes()
     loaded = eqx.tree_deserialise_leaves(io.BytesIO(frozen), (model, state))
     _same_arrays(f"{name} loaded", arrays(loaded), _frozen(name, "p"), True)
-    _same_arrays(f"{name} loaded outputs", arrays(run(*loaded)), _frozen(name, "y"), False)
+    _same_arrays(
+        f"{name} loaded outputs", arrays(run(*loaded)), _frozen(name, "y"), False
+    )
     model, state, _ = _build(name)
     buf = io.BytesIO()
     eqx.tree_serialise_leaves(buf, (model, state))

@@ -1,8 +1,9 @@
 """Parity with Equinox 0.13.8 for the "api" cases of `parity_cases`."""
 
 import pytest
-
 from parity_check import check_checkpoints, check_init, check_outputs, names
+
+pytestmark = pytest.mark.filterwarnings("ignore:.*deterministic=.*:UserWarning")
 
 CASES = names("api")
 

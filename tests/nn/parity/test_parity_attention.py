@@ -1,7 +1,6 @@
 """Parity with Equinox 0.13.8 for the "attention" cases of `parity_cases`."""
 
 import pytest
-
 from parity_check import check_checkpoints, check_init, check_outputs, names
 
 CASES = names("attention")
