@@ -33,20 +33,20 @@ _FILLED = {
     "ones": (0, 1, "Float"),
     "empty": (0, 1, "Float"),
 }
-# jax.random samplers: name -> (position of `shape`, default family)
-_SAMPLERS: dict[str, tuple[int, str]] = {
-    "normal": (1, "Float"),
-    "uniform": (1, "Float"),
-    "randint": (1, "Int"),
-    "truncated_normal": (3, "Float"),
-    "bernoulli": (2, "Bool"),
-    "gumbel": (1, "Float"),
-    "laplace": (1, "Float"),
-    "logistic": (1, "Float"),
-    "exponential": (1, "Float"),
-    "cauchy": (1, "Float"),
-    "rademacher": (1, "Int"),
-    "orthogonal": (-1, "Float"),
+# jax.random samplers: name -> (position of `shape`, of `dtype`, default family)
+_SAMPLERS: dict[str, tuple[int, int | None, str]] = {
+    "normal": (1, 2, "Float"),
+    "uniform": (1, 2, "Float"),
+    "randint": (1, 4, "Int"),
+    "truncated_normal": (3, 4, "Float"),
+    "bernoulli": (2, None, "Bool"),
+    "gumbel": (1, 2, "Float"),
+    "laplace": (1, 2, "Float"),
+    "logistic": (1, 2, "Float"),
+    "exponential": (1, 2, "Float"),
+    "cauchy": (1, 2, "Float"),
+    "rademacher": (1, 2, "Int"),
+    "orthogonal": (-1, None, "Float"),
 }
 
 
@@ -83,15 +83,13 @@ def created(api: TypeChecker, name: str, call: CallExpr) -> Operand | None:
 def sampled(api: TypeChecker, name: str, call: CallExpr) -> Operand | None:
     if name not in _SAMPLERS:
         return None
-    shape_at, default = _SAMPLERS[name]
+    shape_at, dtype_at, default = _SAMPLERS[name]
     if name == "orthogonal":  # (key, n, shape=()) -> (*shape, n, n)
         n = int_literal(api, arg(call, 1, "n"))
         batch = arg(call, 2, "shape")
         lead = () if batch is None else shape_literal(api, batch)
         return Operand("Float", None if lead is None else (*lead, n, n))
-    dtype_expr = arg(call, None, "dtype")
-    if name != "bernoulli":
-        dtype_expr = dtype_expr or arg(call, shape_at + 1, "dtype")
+    dtype_expr = None if dtype_at is None else arg(call, dtype_at, "dtype")
     dtype = dtype_family(dtype_expr) or default
     given = arg(call, shape_at, "shape")
     if given is None:

@@ -155,8 +155,10 @@ def untrusted_in(api: TypeChecker, node: FuncItem | MypyFile, expr: Expression) 
     if not earlier:
         return False
     value = earlier[-1][1]
-    if value is None:
-        return True
+    if value is None:  # unpacked: the first binding of a local is trusted
+        params = [] if isinstance(node, MypyFile) else node.arguments
+        is_param = any(a.variable is expr.node for a in params)
+        return is_param or len(earlier) > 1
     if value is _ANNOTATED:
         return False
     shown = spec_of(api.lookup_type_or_none(expr))

@@ -77,7 +77,7 @@ class Norm(eqx.Module):
 key = jax.random.key(0)
 linear = eqx.nn.Linear(4, 2, key=key)
 linear(w34)  # E: jaxtyping-shape
-linear(i3)  # E: jaxtyping-dtype
+linear(i3)  # E: jaxtyping-shape
 
 
 def maybe_bias(x: Float[Array, "n"], bias: Float[Array, "n"] | None) -> None:

@@ -1,0 +1,72 @@
+# pyright: strict
+"""Inferred dtype families and shapes, asserted with assert_type.
+
+Under mypy with the equinox plugin, `assert_type` also compares the inferred
+dtype family and shape with the annotation's; pyright compares the plain types.
+"""
+
+from typing import assert_type
+
+import jax
+import jax.numpy as jnp
+from jaxtyping import Array, Bool, Float, Float32, Inexact, Int, Int32
+
+import equinox as eqx
+
+key = jax.random.key(0)
+a = jnp.zeros((3, 4))
+v = jnp.ones(4)
+i = jnp.arange(5)
+
+assert_type(a, Float[Array, "3 4"])
+assert_type(jnp.zeros(3, dtype=jnp.float32), Float32[Array, "3"])
+assert_type(jnp.eye(2), Float[Array, "2 2"])
+assert_type(jnp.linspace(0.0, 1.0, 5), Float[Array, "5"])
+assert_type(jax.random.normal(key, (2, 3)), Float[Array, "2 3"])
+assert_type(jax.random.randint(key, (4,), 0, 9), Int[Array, "4"])
+assert_type(jnp.asarray([[1, 2], [3, 4]]), Int[Array, "2 2"])
+assert_type(jnp.ones_like(a), Float[Array, "3 4"])
+assert_type(i, Int[Array, "5"])
+
+assert_type(a + v, Float[Array, "3 4"])
+assert_type(a @ v, Float[Array, "3"])
+assert_type(a.T @ a, Float[Array, "4 4"])
+assert_type(a > 0, Bool[Array, "3 4"])
+assert_type(i * 2.5, Float[Array, "5"])
+assert_type(i / 2, Float[Array, "5"])
+assert_type(i + 1, Int[Array, "5"])
+assert_type(jnp.tanh(a), Float[Array, "3 4"])
+assert_type(jax.nn.relu(v), Float[Array, "4"])
+assert_type(jnp.where(a > 0, a, 0.0), Float[Array, "3 4"])
+
+assert_type(a.reshape(-1), Float[Array, "12"])
+assert_type(a.reshape(2, -1), Float[Array, "2 6"])
+assert_type(a[None], Float[Array, "1 3 4"])
+assert_type(a[:, None], Float[Array, "3 1 4"])
+assert_type(a[0], Float[Array, "4"])
+assert_type(a[1:3], Float[Array, "2 4"])
+assert_type(a[..., 0], Float[Array, "3"])
+assert_type(jnp.expand_dims(v, 0), Float[Array, "1 4"])
+assert_type(jnp.squeeze(a[None], axis=0), Float[Array, "3 4"])
+assert_type(jnp.transpose(a), Float[Array, "4 3"])
+assert_type(jnp.concatenate([a, a]), Float[Array, "6 4"])
+assert_type(jnp.stack([v, v], axis=1), Float[Array, "4 2"])
+assert_type(a.sum(axis=0), Float[Array, "4"])
+assert_type(a.mean(axis=1, keepdims=True), Float[Array, "3 1"])
+assert_type(jnp.argmax(a, axis=1), Int[Array, "3"])
+assert_type(a.astype(jnp.int32), Int32[Array, "3 4"])
+assert_type(jnp.sum(a > 0), Int[Array, ""])
+
+
+def method_view(x: Float[Array, "n d"], w: Float[Array, "d k"]) -> None:
+    assert_type(x @ w, Float[Array, "n k"])
+    assert_type(x.T, Float[Array, "d n"])
+    assert_type(x[:, :, None], Float[Array, "n d 1"])
+
+
+linear = eqx.nn.Linear(4, 2, key=key)
+assert_type(linear(v), Inexact[Array, "2"])
+assert_type(jax.vmap(linear)(a), Inexact[Array, "3 2"])
+assert_type(eqx.nn.MLP(4, 3, 8, 2, key=key)(v), Float[Array, "3"])
+unknown = jnp.zeros(int("3"))
+assert_type(unknown, Float[Array, "..."])  # a size known only at run time
