@@ -41,6 +41,12 @@ from ._module import Module, _ModuleMeta  # pyright: ignore[reportPrivateUsage] 
 _E = TypeVar("_E", bound="_EnumerationImpl")
 _X = TypeVar("_X")
 
+
+class _EnumerationError(ValueError, TypeError):
+    """Misuse of an enumeration: a `ValueError` as in Equinox (and a
+    `TypeError`, which this library raised before)."""
+
+
 # Attributes of the class body that are never members.
 _RESERVED: Final = frozenset({"where", "promote", "is_traced", "error_if"})
 
@@ -93,7 +99,7 @@ class _EnumerationMeta(_ModuleMeta):
         names, messages = _inherited_members(cls, bases)
         for attr, message in zip(new_names, new_messages, strict=True):
             if attr in _RESERVED:
-                raise TypeError(
+                raise _EnumerationError(
                     f"Enumeration {name}: '{attr}' is a method of every "
                     "enumeration and cannot be a member name."
                 )
@@ -138,7 +144,7 @@ class _EnumerationMeta(_ModuleMeta):
     def __getitem__(cls, item: Any) -> str:
         """The message of a (concrete) member."""
         if not isinstance(item, _EnumerationImpl):
-            raise TypeError(
+            raise _EnumerationError(
                 f"{cls.__qualname__}[...] takes a member of {cls.__qualname__}; "
                 f"got {type(item).__name__}."
             )
@@ -163,7 +169,7 @@ def _inherited_members(
     parents = [base for base in bases if isinstance(base, _EnumerationMeta)]
     with_members = [p for p in parents if p.__dict__.get("__eqx_names__")]
     if len(with_members) > 1:
-        raise TypeError(
+        raise _EnumerationError(
             f"Enumeration {cls.__qualname__} inherits members from more than one "
             f"enumeration ({', '.join(p.__qualname__ for p in with_members)})."
         )
@@ -186,7 +192,7 @@ def _check_family(cls: type, other: type, what: str) -> None:
     hint = ""
     if issubclass(cls, other):
         hint = f" Convert it first with {cls.__qualname__}.promote(...)."
-    raise TypeError(
+    raise _EnumerationError(
         f"{what}: expected a member of {cls.__qualname__}; got a member of "
         f"{other.__qualname__}. Members of different enumerations cannot be "
         f"mixed.{hint}"
@@ -215,13 +221,13 @@ class _EnumerationImpl(Module, metaclass=_EnumerationMeta):
 
     def __eq__(self, other: object) -> Bool[Array, ""]:  # type: ignore[override]  # a boolean array, traced under JIT
         if not isinstance(other, _EnumerationImpl):
-            raise TypeError(
+            raise _EnumerationError(
                 f"cannot compare a member of {type(self).__qualname__} with "
                 f"{type(other).__name__}; compare with another member, e.g. "
                 f"{type(self).__qualname__}.<member>."
             )
         if type(self) is not type(other):
-            raise TypeError(
+            raise _EnumerationError(
                 f"cannot compare a member of {type(self).__qualname__} with a "
                 f"member of {type(other).__qualname__}: they are different "
                 "enumerations. Use promote(...) to convert a parent's member to "
@@ -240,16 +246,21 @@ class _EnumerationImpl(Module, metaclass=_EnumerationMeta):
         return hash((type(self), int(self._value)))
 
     def __bool__(self) -> bool:
-        raise TypeError(
-            f"a member of {type(self).__qualname__} has no truth value; compare "
-            "it with `==` instead."
-        )
+        return True  # as in Equinox: a member is an object, always truthy
 
     def __repr__(self) -> str:
+        # Equinox's form: `module.Class<message>` (`<traced>` under JIT).
         cls = type(self)
+        prefix = f"{cls.__module__}.{cls.__qualname__}"
         if self.is_traced():
-            return f"{cls.__qualname__}.<traced>"
-        return f"{cls.__qualname__}.{cls.__eqx_names__[int(self._value)]}"
+            return f"{prefix}<traced>"
+        return f"{prefix}<{cls.__eqx_messages__[int(self._value)]}>"
+
+    def __pdoc__(self, **kwargs: Any) -> Any:
+        # `tree_pformat` shows a member as its repr, as Equinox does.
+        import wadler_lindig as wl
+
+        return wl.TextDoc(repr(self))
 
     def error_if(self, token: _X, pred: Bool[ArrayLike, "..."]) -> _X:
         """`eqx.error_if(token, pred, msg)` with this member's message as
@@ -263,11 +274,16 @@ class _EnumerationImpl(Module, metaclass=_EnumerationMeta):
         """`a` where `pred` holds, else `b` (like `jnp.where`, for members)."""
         for arg_name, arg in (("a", a), ("b", b)):
             if not isinstance(arg, _EnumerationImpl):  # pyright: ignore[reportUnnecessaryIsInstance]  # run-time check of user input
-                raise TypeError(
+                raise _EnumerationError(
                     f"{cls.__qualname__}.where: `{arg_name}` must be a member of "
                     f"{cls.__qualname__}; got {type(arg).__name__}."
                 )
             _check_family(cls, type(arg), f"{cls.__qualname__}.where `{arg_name}`")
+        if jnp.shape(pred) != ():
+            raise _EnumerationError(
+                f"{cls.__qualname__}.where: `pred` must be a scalar; got shape "
+                f"{jnp.shape(pred)}."
+            )
         value = jnp.where(pred, a._value, b._value)
         return _make_member(cls, value)
 
@@ -275,12 +291,12 @@ class _EnumerationImpl(Module, metaclass=_EnumerationMeta):
     def promote(cls: type[_E], item: "_EnumerationImpl") -> _E:
         """Convert a member of a parent enumeration to this enumeration."""
         if not isinstance(item, _EnumerationImpl):  # pyright: ignore[reportUnnecessaryIsInstance]  # run-time check of user input
-            raise TypeError(
+            raise _EnumerationError(
                 f"{cls.__qualname__}.promote takes an enumeration member; got "
                 f"{type(item).__name__}."
             )
         if not issubclass(cls, type(item)):
-            raise TypeError(
+            raise _EnumerationError(
                 f"{cls.__qualname__}.promote: {type(item).__qualname__} is not "
                 f"{cls.__qualname__} or one of its parents, so its members "
                 "cannot be promoted."
