@@ -2,7 +2,11 @@
 
 from typing import Literal, TypeVar
 
+import jax.numpy as jnp
+import jax.tree_util as jtu
+
 from .._errors import error_if
+from .._filters import is_array
 
 _T = TypeVar("_T")
 
@@ -17,4 +21,11 @@ def assert_dce(
     it raises straight away. `on_error="off"` disables the check."""
     if on_error == "off":
         return x
-    return error_if(x, True, msg)
+    arrays = [leaf for leaf in jtu.tree_leaves(x) if is_array(leaf)]
+    if not arrays:
+        return x
+    # Always true, but computed from `x`, so it is traced exactly when `x` is
+    # (a constant predicate would fail while tracing, used or not).
+    first = jnp.ravel(jnp.asarray(arrays[0]))[:1]
+    pred = jnp.logical_or(jnp.any(first != first), True)
+    return error_if(x, pred, msg)

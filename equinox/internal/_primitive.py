@@ -110,7 +110,7 @@ def filter_primitive_bind(prim: Primitive, *args: Any) -> PyTree[Any]:
     """Calls a primitive that has had its rules defined using the filter
     functions above."""
     if not prim.multiple_results:
-        raise ValueError(
+        raise AssertionError(  # the class the original raises
             f"filter_primitive_bind: primitive {prim.name!r} must have "
             "`multiple_results = True`."
         )
