@@ -12,10 +12,13 @@ only fills in `__dict__`: no `__init__`, converters or checks.
 """
 
 import abc
+import contextlib
+import copy
 import dataclasses
 import inspect
 import types
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Generator
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -88,6 +91,38 @@ def _install_method_descriptors(cls: type, annotations: dict[str, Any]) -> None:
     for name, value in list(cls.__dict__.items()):
         if name not in annotations and _is_plain_method(name, value):
             type.__setattr__(cls, name, _MethodDescriptor(value))
+
+
+# Each Module class's dataclass parameters as made (`frozen=True`, which is
+# what makes the generated `__init__` store fields directly). The class itself
+# reports `frozen=False`, as in Equinox, so that a user's
+# `@dataclasses.dataclass` on a subclass is accepted.
+_FROZEN_PARAMS: Final[weakref.WeakKeyDictionary[type, Any]] = (
+    weakref.WeakKeyDictionary()
+)
+_PARAMS: Final = "__dataclass_params__"
+
+
+@contextlib.contextmanager
+def _frozen_bases(cls: type) -> Generator[None]:
+    """While `cls` is made a frozen dataclass, its Module bases say frozen."""
+    bases = [b for b in cls.__mro__[1:] if b in _FROZEN_PARAMS]
+    reported = [b.__dict__[_PARAMS] for b in bases]
+    for base in bases:
+        type.__setattr__(base, _PARAMS, _FROZEN_PARAMS[base])
+    try:
+        yield
+    finally:
+        for base, params in zip(bases, reported, strict=True):
+            type.__setattr__(base, _PARAMS, params)
+
+
+def _report_unfrozen(cls: type) -> None:
+    frozen = cls.__dict__[_PARAMS]
+    _FROZEN_PARAMS[cls] = frozen
+    unfrozen = copy.copy(frozen)
+    unfrozen.frozen = False
+    type.__setattr__(cls, _PARAMS, unfrozen)
 
 
 def _check_inits(cls: type) -> tuple[Callable[[Any], None], ...]:
@@ -225,9 +260,11 @@ class _ModuleMeta(abc.ABCMeta):
         # `object.__setattr__` (fast, no per-field Python call); the frozen
         # `__setattr__` it adds is then replaced by ours, which also lets a
         # custom `__init__` assign.
-        dataclasses.dataclass(init=not custom_init, repr=False, eq=False, frozen=True)(
-            cast(type[Any], cls)
-        )
+        with _frozen_bases(cls):
+            dataclasses.dataclass(
+                init=not custom_init, repr=False, eq=False, frozen=True
+            )(cast(type[Any], cls))
+        _report_unfrozen(cls)
         type.__setattr__(cls, "__setattr__", _module_setattr)
         type.__setattr__(cls, "__delattr__", _module_delattr)
         # Abstract annotations are not fields, but stay visible in the class's
@@ -312,6 +349,17 @@ class _ModuleMeta(abc.ABCMeta):
             for check_init in info.check_inits:
                 check_init(obj)
             return obj
+
+        def __setattr__(cls, name, value):
+            type.__setattr__(cls, name, value)
+            info = cls.__dict__.get("__eqx_info__")
+            if name == "__init__" and info is not None and not info.assigns:
+                # `__init__` replaced after the class was made (a user's
+                # `@dataclasses.dataclass`, whose `__init__` assigns through
+                # `self.x = ...`, or a wrapping decorator): let it assign.
+                type.__setattr__(
+                    cls, "__eqx_info__", dataclasses.replace(info, assigns=True)
+                )
 
         @property
         def __signature__(cls):
@@ -489,8 +537,6 @@ class Module(metaclass=_ModuleMeta):
         from ._pretty import tree_pformat
 
         return tree_pformat(self)
-
-
 
 
 class BoundMethod(Module, Generic[_P, _R_co]):

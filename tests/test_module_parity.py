@@ -1004,3 +1004,23 @@ def test_transformed_own_method_in_init() -> None:
 
     assert _warnings_of(NothingYet) == set()
     assert _warnings_of(WithLayer) == {UserWarning}
+
+
+def test_dataclass_decorator_on_a_subclass() -> None:
+    # As in Equinox: modules report `frozen=False`, so a plain
+    # `@dataclasses.dataclass` on a subclass works and a frozen one does not.
+    assert Point.__dataclass_params__.frozen is False  # type: ignore[attr-defined]  # set by dataclasses
+
+    @dataclasses.dataclass
+    class Decorated(Point):
+        z: int = 0
+
+    made = Decorated(1, 2.0, 3)
+    assert (made.x, made.y, made.z) == (1, 2.0, 3)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.x = 2  # type: ignore[eqx-frozen]  # still frozen after __init__
+    with pytest.raises(TypeError):
+
+        @dataclasses.dataclass(frozen=True)
+        class FrozenDecorated(Point):  # type: ignore[misc]  # the error under test
+            z: int = 0
