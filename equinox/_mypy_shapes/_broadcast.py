@@ -53,9 +53,10 @@ def _broadcast_pair(a: Term, b: Term, distinct: frozenset[str]) -> Term:
     code = differ(a, b, distinct)
     if code is not None:
         raise ShapeError(f"{show(a)} vs {show(b)}", code)
-    if isinstance(a, int) and a != 1 and b is not None:
-        return a  # b is a name: it must be a (or 1)
-    if isinstance(b, int) and b != 1 and a is not None:
+    # A known size other than 1 wins: the other side must be it, or 1.
+    if isinstance(a, int):
+        return a
+    if isinstance(b, int):
         return b
     return None
 
