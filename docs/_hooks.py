@@ -1,14 +1,23 @@
-"""MkDocs hook: expands `<!-- api: PACKAGE -->` into one mkdocstrings entry
-per public name of PACKAGE, so a new export shows up in the reference without
-editing the page. A package that cannot be imported yields a note instead of
-a failed build."""
+"""MkDocs hook.
+
+- `<!-- api: PACKAGE -->` becomes one mkdocstrings entry per public name of
+  PACKAGE, so a new export shows up in the reference without editing the
+  page. A package that cannot be imported yields a note instead of a failed
+  build.
+- `<!-- include: FILE#NAME -->` becomes the text between `<!-- NAME -->` and
+  `<!-- /NAME -->` in FILE (relative to the repository root), so a section
+  kept in the README appears in the docs as it is.
+"""
 
 import importlib
 import re
 import types
+from pathlib import Path
 from typing import Any
 
 _MARKER = re.compile(r"^<!-- api: ([\w.]+) -->$", re.MULTILINE)
+_INCLUDE = re.compile(r"^<!-- include: ([\w./-]+)#([\w-]+) -->$", re.MULTILINE)
+_ROOT = Path(__file__).resolve().parent.parent
 
 
 def public_names(package: str) -> list[str] | None:
@@ -45,5 +54,14 @@ def _expand(match: re.Match[str]) -> str:
     return "\n".join(f"::: {package}.{name}\n" for name in names)
 
 
+def _include(match: re.Match[str]) -> str:
+    path, name = match.group(1), match.group(2)
+    text = (_ROOT / path).read_text()
+    start, end = f"<!-- {name} -->\n", f"<!-- /{name} -->"
+    if start not in text or end not in text:
+        raise ValueError(f"{path} has no section marked <!-- {name} -->")
+    return text.split(start, 1)[1].split(end, 1)[0]
+
+
 def on_page_markdown(markdown: str, **kwargs: Any) -> str:
-    return _MARKER.sub(_expand, markdown)
+    return _INCLUDE.sub(_include, _MARKER.sub(_expand, markdown))

@@ -6,16 +6,20 @@ Code-block convention: a ```` ```python ```` block runs; the blocks of one
 page run in order in one fresh interpreter (later blocks see earlier names).
 An HTML comment on the line just above the fence changes that:
 `<!-- no-run -->` (shown only: e.g. code that mypy rejects) or
-`<!-- requires: MODULE -->` (runs only where MODULE can be imported).
+`<!-- requires: MODULE -->` (runs only where MODULE can be imported; the
+ecosystem libraries are installed next to this package for the test when pip
+can, as in tests/compat/test_ecosystem.py).
 """
 
 import importlib
+import importlib.machinery
 import importlib.util
 import json
 import os
 import re
 import subprocess
 import sys
+import textwrap
 import types
 from pathlib import Path
 
@@ -29,7 +33,8 @@ PACKAGES = {
     "equinox.debug": "api/debug",
     "equinox.internal": "api/internal",
 }
-FENCE = re.compile(r"^```python\s*\n(.*?)^```\s*$", re.MULTILINE | re.DOTALL)
+# A fence may be indented (inside a list item); its code is dedented.
+FENCE = re.compile(r"^( *)```python\s*\n(.*?)^\1```\s*$", re.MULTILINE | re.DOTALL)
 DIRECTIVE = re.compile(r"<!-- (no-run|requires: ([\w.]+)) -->\s*$")
 
 
@@ -88,7 +93,34 @@ def test_api_reference_shows_signatures_and_docstrings(site: Path) -> None:
     assert "every other leaf is static" in text  # its docstring
 
 
-def runnable_blocks(path: Path) -> list[tuple[int, str]]:
+ECOSYSTEM = ["diffrax==0.7.2", "optimistix==0.1.0", "lineax==0.1.1"]
+
+
+@pytest.fixture(scope="module")
+def ecosystem(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """Extra import paths holding diffrax, optimistix and lineax (installed
+    with `pip --no-deps` when missing); empty when they cannot be had."""
+    names = [pin.split("==")[0] for pin in ECOSYSTEM]
+    if all(importlib.util.find_spec(n) is not None for n in names):
+        return []
+    target = tmp_path_factory.mktemp("ecosystem")
+    pip = [sys.executable, "-m", "pip", "install", "-q", "--no-deps"]
+    result = subprocess.run(
+        [*pip, "--target", str(target), *ECOSYSTEM],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    return [str(target)] if result.returncode == 0 else []
+
+
+def importable(module: str, extra_paths: list[str]) -> bool:
+    if importlib.util.find_spec(module) is not None:
+        return True
+    return importlib.machinery.PathFinder.find_spec(module, extra_paths) is not None
+
+
+def runnable_blocks(path: Path, extra_paths: list[str] = []) -> list[tuple[int, str]]:  # noqa: B006  # read only
     """(line number, code) of each block of `path` that runs here."""
     source = path.read_text()
     blocks: list[tuple[int, str]] = []
@@ -99,9 +131,9 @@ def runnable_blocks(path: Path) -> list[tuple[int, str]]:
         if directive and directive.group(1) == "no-run":
             continue
         if directive and directive.group(2):
-            if importlib.util.find_spec(directive.group(2)) is None:
+            if not importable(directive.group(2), extra_paths):
                 continue
-        blocks.append((line, match.group(1)))
+        blocks.append((line, textwrap.dedent(match.group(2))))
     return blocks
 
 
@@ -121,10 +153,11 @@ PAGES = [ROOT / "README.md", *sorted(DOCS.glob("**/*.md"))]
 
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_code_blocks_run(path: Path, tmp_path: Path) -> None:
-    blocks = runnable_blocks(path)
+def test_code_blocks_run(path: Path, tmp_path: Path, ecosystem: list[str]) -> None:
+    blocks = runnable_blocks(path, ecosystem)
     if not blocks:
         return
+    paths = [*ecosystem, os.environ.get("PYTHONPATH", "")]
     result = subprocess.run(
         [sys.executable, "-c", RUNNER, str(path.relative_to(ROOT))],
         input=json.dumps(blocks),
@@ -132,6 +165,7 @@ def test_code_blocks_run(path: Path, tmp_path: Path) -> None:
         text=True,
         timeout=600,
         cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)},
     )
     assert result.returncode == 0, result.stderr[-4000:]
 
@@ -142,11 +176,14 @@ def test_block_directives(tmp_path: Path) -> None:
         "```python\nx = 1\n```\n\n<!-- no-run -->\n```python\nshown()\n```\n"
         "<!-- requires: no_such_module_here -->\n```python\nskipped()\n```\n"
         "<!-- requires: json -->\n```python\ny = 2\n```\n```bash\nls\n```\n"
+        "1. item\n\n    ```python\n    z = 3\n    ```\n"
     )
-    assert runnable_blocks(page) == [(1, "x = 1\n"), (14, "y = 2\n")]
+    assert runnable_blocks(page) == [(1, "x = 1\n"), (14, "y = 2\n"), (22, "z = 3\n")]
 
 
-def test_every_guide_has_runnable_code() -> None:
+def test_every_guide_has_runnable_code(ecosystem: list[str]) -> None:
     for guide in sorted((DOCS / "guides").glob("*.md")):
-        if guide.name not in {"ci-gate.md"}:
-            assert runnable_blocks(guide), f"{guide.name} shows no runnable code"
+        if guide.name == "ecosystem.md" and not importable("diffrax", ecosystem):
+            continue  # its blocks need diffrax & co., which pip could not get
+        if guide.name != "ci-gate.md":  # commands and YAML only
+            assert runnable_blocks(guide, ecosystem), f"{guide.name}: no code runs"
