@@ -39,8 +39,8 @@ def finalise_eval_jaxpr(jaxpr: Jaxpr, consts: Any, *args: Any) -> list[Any]:
         invals = [read(v) for v in eqn.invars]
         rule = primitive_finalisations.get(eqn.primitive)
         if rule is None:
-            subfuns, params = eqn.primitive.get_bind_params(eqn.params)  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]  # jax leaves it untyped
-            outs = eqn.primitive.bind(*subfuns, *invals, **params)  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]  # jax leaves it untyped
+            params = eqn.primitive.get_bind_params(eqn.params)  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]  # jax leaves it untyped
+            outs = eqn.primitive.bind(*invals, **params)  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]  # jax leaves it untyped
         else:
             outs = rule(*invals, **eqn.params)
         if not eqn.primitive.multiple_results:
