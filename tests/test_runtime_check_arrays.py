@@ -3,12 +3,13 @@
 from typing import cast
 
 import jax.numpy as jnp
+import jaxtyping
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jaxtyping import Array, Bool, Float, Int, Shaped
 
-from equinox._runtime_check._arrays import fast_array_check
+from equinox._runtime_check._arrays import array_check, fast_array_check
 from equinox._runtime_check._memo import current_bindings, pop_memo, push_memo
 
 _FAMILIES = {"Float": Float, "Int": Int, "Bool": Bool, "Shaped": Shaped}
@@ -52,7 +53,7 @@ def test_fast_check_agrees_with_jaxtyping(
     bound: tuple[int, int] | None,
 ) -> None:
     hint = _type(_FAMILIES[family][Array, " ".join(tokens)])
-    fast = fast_array_check(hint)
+    fast = fast_array_check(hint, _never)
     assert fast is not None
     value = jnp.zeros(tuple(shape), _DTYPES[dtype_index])
     for _ in range(2):  # the second time through the dtype/type caches
@@ -61,14 +62,25 @@ def test_fast_check_agrees_with_jaxtyping(
 
 def test_other_values_and_annotations_go_to_jaxtyping() -> None:
     hint = _type(Float[Array, "n"])
-    fast = fast_array_check(hint)
+    fast = fast_array_check(hint, _never)
     assert fast is not None
     assert not fast(np.zeros(3, np.float32))  # a NumPy array is no jax.Array
     assert not fast("not an array")
+    # The full check decides NumPy values by the same dtype and shape rules.
+    full = array_check(hint)
+    with jaxtyping.jaxtyped("context"):  # pyright: ignore[reportUnknownMemberType]
+        assert full(np.zeros(3, np.float32))
+        assert not full(np.zeros(4, np.float32))  # n is bound to 3 above
+        assert not full(np.zeros(3, np.int32))
     for complex_hint in (
         Float[Array, "*b n"],
         Float[Array, "#n"],
         Float[Array, "n+1"],
         Float[np.ndarray, "n"],
     ):
-        assert fast_array_check(_type(complex_hint)) is None
+        assert fast_array_check(_type(complex_hint), _never) is None
+
+
+def _never(value: object) -> bool:
+    del value
+    return False

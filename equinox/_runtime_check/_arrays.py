@@ -11,7 +11,7 @@ broadcastable, symbolic, `?` dimensions, regex dtypes, other array types), and
 every value that is not a concrete JAX array (tracers, NumPy arrays), goes to
 jaxtyping. `tests/test_runtime_check_arrays.py` checks the two agree.
 
-`accept_numpy` widens a check over `jax.Array` to NumPy and Python values.
+`array_check` also accepts NumPy and Python values for a type over `jax.Array`.
 """
 
 from collections.abc import Callable
@@ -76,8 +76,11 @@ def _allowed_dtypes(hint: type) -> frozenset[str] | bool | None:
     return frozenset(names)
 
 
-def fast_array_check(hint: type) -> Callable[[object], bool] | None:
-    """A check equivalent to `isinstance(value, hint)` inside a jaxtyping memo,
+def fast_array_check(
+    hint: type, other: Callable[[object], bool]
+) -> Callable[[object], bool] | None:
+    """A check equivalent to `isinstance(value, hint) or other(value)` inside a
+    jaxtyping memo (`other` decides values that are not concrete JAX arrays),
     or None when `hint` is not of the simple kind described above."""
     if getattr(hint, "array_type", None) is not jax.Array:
         return None
@@ -93,7 +96,7 @@ def fast_array_check(hint: type) -> Callable[[object], bool] | None:
     def check(value: object) -> bool:
         if type(value) not in _concrete_array_types:
             _learn_array_type(value)
-            return isinstance(value, hint)
+            return isinstance(value, hint) or other(value)
         array = cast(jax.Array, value)
         dtype: object = array.dtype
         verdict = dtype_verdicts.get(dtype)
@@ -175,18 +178,29 @@ def numpy_forms(value: object) -> tuple[np.ndarray[Any, Any], ...]:
     return ()
 
 
-def accept_numpy(
-    hint: type, check: Callable[[object], bool]
-) -> Callable[[object], bool]:
-    """`check`, also accepting NumPy and Python values that match `hint`'s
-    dtype and shape."""
+def _never(value: object) -> bool:
+    del value
+    return False
+
+
+def array_check(hint: type) -> Callable[[object], bool]:
+    """The check of a jaxtyping array type: `isinstance` (fast for the
+    common kinds), also accepting NumPy and Python values of the right dtype
+    and shape when `hint` is over `jax.Array`."""
+    other = _never
     twin = numpy_twin(hint)
-    if twin is None:
-        return check
+    if twin is not None:
+        numpy_type: type = twin
 
-    def check_or_numpy(value: object) -> bool:
-        if check(value):
-            return True
-        return any(isinstance(form, twin) for form in numpy_forms(value))
+        def numpy_fits(value: object) -> bool:
+            return any(isinstance(form, numpy_type) for form in numpy_forms(value))
 
-    return check_or_numpy
+        other = numpy_fits
+    fast = fast_array_check(hint, other)
+    if fast is not None:
+        return fast
+
+    def check(value: object) -> bool:
+        return isinstance(value, hint) or other(value)
+
+    return check

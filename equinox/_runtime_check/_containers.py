@@ -11,8 +11,8 @@ iterables are never walked.
 import collections.abc
 import dataclasses
 import typing
-from collections.abc import Callable, Iterator
-from typing import Final, Protocol
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Final, Literal, Protocol, cast
 
 from ._names import describe_value, format_hint
 
@@ -45,80 +45,74 @@ class ItemCheck(Protocol):
 Compile = Callable[[object], ItemCheck | None]
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class _Slot:
-    """One checked position: where it is (`[2]`, `['a']`, `key 'a'`), its
-    annotation and check (None: anything)."""
-
-    where: str
-    hint: object
-    check: ItemCheck | None
+def _passes(check: ItemCheck | None, value: object) -> bool:
+    return check is None or check.passes(value)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class ContainerCheck:
+    """`runtime_type` holding, by `kind`: items (`"items"`: every element
+    against `checks[0]`), a fixed tuple (`"fixed"`: element i against
+    `checks[i]`) or a mapping (`"mapping"`: keys against `checks[0]`, values
+    against `checks[1]`). `hints` are the annotations of `checks`."""
+
     runtime_type: type
-    # Yields every (slot, value) to check, or a reason the shape is wrong.
-    slots: Callable[[object], Iterator[tuple[_Slot, object]] | str]
+    kind: Literal["items", "fixed", "mapping"]
+    hints: tuple[object, ...]
+    checks: tuple[ItemCheck | None, ...]
 
     def passes(self, value: object) -> bool:
         if not isinstance(value, self.runtime_type):
             return False
-        slots = self.slots(value)
-        if isinstance(slots, str):
-            return False
-        return all(slot.check is None or slot.check.passes(v) for slot, v in slots)
+        if self.kind == "items":
+            check = self.checks[0]
+            if check is None:
+                return True
+            passes = check.passes
+            return all(passes(item) for item in cast(Iterable[object], value))
+        if self.kind == "fixed":
+            items = cast(tuple[object, ...], value)
+            return len(items) == len(self.checks) and all(
+                _passes(check, item)
+                for check, item in zip(self.checks, items, strict=True)
+            )
+        key_check, value_check = self.checks
+        return all(
+            _passes(key_check, k) and _passes(value_check, v)
+            for k, v in cast(Mapping[object, object], value).items()
+        )
+
+    def _slots(self, value: object) -> Iterator[tuple[str, int, object]]:
+        """(where, index into `checks`, item) for every checked position."""
+        if self.kind == "items":
+            for index, item in enumerate(cast(Iterable[object], value)):
+                yield f"[{index}]", 0, item
+        elif self.kind == "fixed":
+            for index, item in enumerate(cast(tuple[object, ...], value)):
+                yield f"[{index}]", index, item
+        else:
+            for k, v in cast(Mapping[object, object], value).items():
+                yield f" key {k!r}", 0, k
+                yield f"[{k!r}]", 1, v
 
     def explain(self, value: object, subject: str) -> str | None:
         if not isinstance(value, self.runtime_type):
             return None
-        slots = self.slots(value)
-        if isinstance(slots, str):
-            return slots
-        for slot, item in slots:
-            if slot.check is None or slot.check.passes(item):
+        if self.kind == "fixed":
+            count = len(cast(tuple[object, ...], value))
+            if count != len(self.checks):
+                return f"has {count} items, expected {len(self.checks)}"
+        for where, index, item in self._slots(value):
+            check = self.checks[index]
+            if check is None or check.passes(item):
                 continue
             text = (
-                f"{slot.where}: expected {format_hint(slot.hint)}, "
+                f"{where.strip()}: expected {format_hint(self.hints[index])}, "
                 f"got {describe_value(item)}"
             )
-            inner = slot.check.explain(item, f"{subject}{slot.where}")
+            inner = check.explain(item, f"{subject}{where}")
             return f"{text} ({inner})" if inner else text
         return None
-
-
-def _items(item: _Slot) -> Callable[[object], Iterator[tuple[_Slot, object]]]:
-    def slots(value: object) -> Iterator[tuple[_Slot, object]]:
-        for index, element in enumerate(
-            typing.cast(collections.abc.Iterable[object], value)
-        ):
-            yield dataclasses.replace(item, where=f"[{index}]"), element
-
-    return slots
-
-
-def _fixed_tuple(
-    slots_: tuple[_Slot, ...],
-) -> Callable[[object], Iterator[tuple[_Slot, object]] | str]:
-    def slots(value: object) -> Iterator[tuple[_Slot, object]] | str:
-        elements = typing.cast(tuple[object, ...], value)
-        if len(elements) != len(slots_):
-            return f"has {len(elements)} items, expected {len(slots_)}"
-        return zip(slots_, elements, strict=True)
-
-    return slots
-
-
-def _mapping(
-    key: _Slot, item: _Slot
-) -> Callable[[object], Iterator[tuple[_Slot, object]]]:
-    def slots(value: object) -> Iterator[tuple[_Slot, object]]:
-        mapping = typing.cast(collections.abc.Mapping[object, object], value)
-        for k, v in mapping.items():
-            yield dataclasses.replace(key, where=f" key {k!r}"), k
-            yield dataclasses.replace(item, where=f"[{k!r}]"), v
-
-    return slots
 
 
 def container_check(hint: object, compile_item: Compile) -> ContainerCheck | None:
@@ -128,22 +122,15 @@ def container_check(hint: object, compile_item: Compile) -> ContainerCheck | Non
     args = typing.get_args(hint)
     if origin is None or not args:
         return None
-
-    def slot(arg: object) -> _Slot:
-        return _Slot("", arg, compile_item(arg))
-
+    checks = tuple(compile_item(arg) for arg in args)
     if origin in _SEQUENCES and len(args) == 1:
-        return ContainerCheck(_SEQUENCES[origin], _items(slot(args[0])))
+        return ContainerCheck(_SEQUENCES[origin], "items", args, checks)
     if origin in _SETS and len(args) == 1:
-        return ContainerCheck(_SETS[origin], _items(slot(args[0])))
+        return ContainerCheck(_SETS[origin], "items", args, checks)
     if origin in _MAPPINGS and len(args) == 2:
-        return ContainerCheck(_MAPPINGS[origin], _mapping(slot(args[0]), slot(args[1])))
+        return ContainerCheck(_MAPPINGS[origin], "mapping", args, checks)
     if origin is tuple:
         if len(args) == 2 and args[1] is Ellipsis:
-            return ContainerCheck(tuple, _items(slot(args[0])))
-        fixed = tuple(
-            _Slot(f"[{index}]", arg, compile_item(arg))
-            for index, arg in enumerate(args)
-        )
-        return ContainerCheck(tuple, _fixed_tuple(fixed))
+            return ContainerCheck(tuple, "items", args[:1], checks[:1])
+        return ContainerCheck(tuple, "fixed", args, checks)
     return None

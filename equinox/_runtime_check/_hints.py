@@ -29,7 +29,7 @@ from beartype.door import die_if_unbearable, is_bearable
 from beartype.roar import BeartypeException
 
 from ._array_reasons import array_reason
-from ._arrays import accept_numpy, fast_array_check
+from ._arrays import array_check
 from ._containers import container_check
 from ._names import is_array_hint
 
@@ -250,15 +250,7 @@ def _beartype_predicate(hint: object) -> Callable[[object], bool]:
 
 
 def _array_parts(hint: type) -> tuple[Callable[[object], bool], Reasoner]:
-    fast = fast_array_check(hint)
-    exact: Callable[[object], bool] = (
-        fast if fast is not None else functools.partial(_isinstance, cls=hint)
-    )
-    return accept_numpy(hint, exact), functools.partial(array_reason, hint)
-
-
-def _isinstance(value: object, cls: type) -> bool:
-    return isinstance(value, cls)
+    return array_check(hint), functools.partial(array_reason, hint)
 
 
 def _union_parts(

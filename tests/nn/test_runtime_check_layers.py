@@ -264,9 +264,10 @@ _BAD_CASES: list[tuple[str, Callable[[], Any], str]] = [
         "Linear.__call__: argument 'x'",
     ),
     (
+        # Integer input is computed with (as in Equinox); bool is not numeric.
         "Linear dtype",
-        lambda: _call(nn.Linear(3, 4, key=KEY), jnp.ones(3, jnp.int32)),
-        "got:      i32[3]",
+        lambda: _call(nn.Linear(3, 4, key=KEY), jnp.ones(3, jnp.bool_)),
+        "got:      bool[3]",
     ),
     (
         "Conv2d dtype",
