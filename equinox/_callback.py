@@ -26,7 +26,9 @@ def filter_pure_callback(
     callback: Callable[..., _R],
     *args: Any,
     result_shape_dtypes: Any,
+    sharding: Any = None,
     vmap_method: VmapMethod | None = None,
+    vectorized: bool | None = None,
     **kwargs: Any,
 ) -> _R:
     """`callback(*args, **kwargs)` run in Python on the host, callable from
@@ -36,8 +38,9 @@ def filter_pure_callback(
     other leaves as they are. `result_shape_dtypes` describes the result: a
     pytree whose array leaves are `jax.ShapeDtypeStruct`s (or arrays, whose
     shape and dtype are used) and whose other leaves are returned unchanged.
-    The callback must return a pytree of that structure. `vmap_method` is
-    passed to `jax.pure_callback`.
+    The callback must return a pytree of that structure. `sharding`,
+    `vmap_method` and (JAX's older) `vectorized` are passed to
+    `jax.pure_callback`, as in Equinox.
     """
     leaves, treedef = jtu.tree_flatten((args, kwargs))
     mask = [isinstance(leaf, ARRAY_TYPES) for leaf in leaves]
@@ -78,7 +81,10 @@ def filter_pure_callback(
             results.append(value)
         return results
 
-    arrays = jax.pure_callback(host, res_shapes, *dynamic, vmap_method=vmap_method)
+    options: dict[str, Any] = {"sharding": sharding, "vmap_method": vmap_method}
+    if vectorized is not None:
+        options["vectorized"] = vectorized
+    arrays = jax.pure_callback(host, res_shapes, *dynamic, **options)
     it = iter(arrays)
     return res_def.unflatten(  # type: ignore[no-any-return]  # the callback's result type
         [next(it) if m else leaf for leaf, m in zip(res_leaves, res_mask, strict=True)]

@@ -70,7 +70,8 @@ class _ClosureConverted(Module, Generic[_P, _R_co]):
     def __call__(self, *args: _P.args, **kwargs: _P.kwargs) -> _R_co:
         leaves, treedef = jtu.tree_flatten((args, kwargs))
         if treedef != self.in_treedef or _signature(leaves) != self.in_signature:
-            raise TypeError(
+            # ValueError: the class Equinox raises here.
+            raise ValueError(
                 "a filter_closure_convert-ed function must be called with arguments "
                 "of the same structure, shapes, dtypes and static values as the "
                 f"example arguments it was converted with; expected {self.in_treedef} "

@@ -37,7 +37,7 @@ def test_closure_over_tracers_is_differentiable() -> None:
 
 def test_wrong_arguments() -> None:
     converted = eqx.filter_closure_convert(lambda x, n: x * n, jnp.ones(2), 3)
-    with pytest.raises(TypeError, match="same structure, shapes, dtypes and static"):
+    with pytest.raises(ValueError, match="same structure, shapes, dtypes and static"):
         converted(jnp.ones(3), 3)
-    with pytest.raises(TypeError, match="same structure"):
+    with pytest.raises(ValueError, match="same structure"):
         converted(jnp.ones(2), 4)
