@@ -4,6 +4,8 @@
   PACKAGE, so a new export shows up in the reference without editing the
   page. A package that cannot be imported yields a note instead of a failed
   build.
+- The PNG figures the examples write (`examples/*.png`) are published at
+  `examples/NAME.png` in the site, where the examples page shows them.
 - `<!-- include: FILE#NAME -->` becomes the text between `<!-- NAME -->` and
   `<!-- /NAME -->` in FILE (relative to the repository root), so a section
   kept in the README appears in the docs as it is.
@@ -14,6 +16,9 @@ import re
 import types
 from pathlib import Path
 from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
 
 _MARKER = re.compile(r"^<!-- api: ([\w.]+) -->$", re.MULTILINE)
 _INCLUDE = re.compile(r"^<!-- include: ([\w./-]+)#([\w-]+) -->$", re.MULTILINE)
@@ -65,3 +70,16 @@ def _include(match: re.Match[str]) -> str:
 
 def on_page_markdown(markdown: str, **kwargs: Any) -> str:
     return _INCLUDE.sub(_include, _MARKER.sub(_expand, markdown))
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    for png in sorted((_ROOT / "examples").glob("*.png")):
+        files.append(
+            File(
+                f"examples/{png.name}",
+                src_dir=str(_ROOT),
+                dest_dir=config.site_dir,
+                use_directory_urls=config.use_directory_urls,
+            )
+        )
+    return files
