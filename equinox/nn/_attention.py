@@ -193,7 +193,8 @@ class MultiheadAttention(Module):
                 f"{expected}, got {got}."
             )
 
-    def _masked(self, logits: Array, mask: Array, q_seq: int, kv_seq: int) -> Array:
+    def _check_mask(self, mask: Array, q_seq: int, kv_seq: int) -> int | None:
+        """The vmap axis of a valid mask over the heads (None: shared)."""
         shapes = ((q_seq, kv_seq), (self.num_heads, q_seq, kv_seq))
         if mask.shape not in shapes or mask.dtype != jnp.bool_:
             raise ValueError(
@@ -201,7 +202,7 @@ class MultiheadAttention(Module):
                 f"(q_seq, kv_seq)={shapes[0]} or (num_heads, q_seq, kv_seq)="
                 f"{shapes[1]}, got {mask.dtype}{list(mask.shape)}."
             )
-        return jnp.where(mask, logits, np.finfo(np.dtype(logits.dtype)).min)
+        return None if mask.ndim == 2 else 0
 
     def _check_dropout_key(
         self, key: PRNGKeyArray | None, inference: bool | None
@@ -268,15 +269,25 @@ class MultiheadAttention(Module):
             heads = process_heads(*heads)
             self._check_heads(heads, q_seq, kv_seq)
         q, k, v = heads
-        # Heads first: (heads, q_seq, qk) @ (heads, qk, kv_seq).
-        q_h, k_h, v_h = (jnp.transpose(h, (1, 0, 2)) for h in (q, k, v))
-        logits = q_h @ jnp.swapaxes(k_h, 1, 2) / math.sqrt(self.qk_size)
-        if mask is not None:
-            logits = self._masked(logits, mask, q_seq, kv_seq)
-        compute = jnp.promote_types(logits.dtype, jnp.float32)
-        weights = jax.nn.softmax(logits.astype(compute), axis=-1).astype(q.dtype)
+        mask_axis = None if mask is None else self._check_mask(mask, q_seq, kv_seq)
         self._check_dropout_key(key, inference)
-        weights = self.dropout(weights, key=key, inference=inference)
-        attended = jnp.transpose(weights @ v_h, (1, 0, 2))  # (q_seq, heads, vo)
+        # One key per head, each head attended separately: Equinox's order of
+        # random draws, so that the same key drops the same weights.
+        keys = None if key is None else jax.random.split(key, self.num_heads)
+
+        def attend(
+            q_h: Array,
+            k_h: Array,
+            v_h: Array,
+            mask_h: Array | None,
+            key_h: Array | None,
+        ) -> Array:
+            return dot_product_attention(
+                q_h, k_h, v_h, mask_h, self.dropout, key=key_h, inference=inference
+            )
+
+        attended = jax.vmap(attend, in_axes=(1, 1, 1, mask_axis, 0), out_axes=1)(
+            q, k, v, mask, keys
+        )  # (q_seq, heads, vo)
         out: Array = jax.vmap(self.output_proj)(attended.reshape(q_seq, -1))
         return out

@@ -4,6 +4,7 @@ import operator
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Float, PRNGKeyArray, Shaped
 
@@ -15,10 +16,17 @@ from ._sequential import call_layer
 _Layer = TypeVar("_Layer", bound=Callable[..., Any])
 
 
+def _norm(w: Array) -> Array:
+    # `jnp.linalg.norm` (not a hand-written sqrt-sum): Equinox's rounding.
+    return jnp.linalg.norm(w, keepdims=True)
+
+
 def _norm_except(w: Array, axis: int | None) -> Array:
     """The L2 norm over every axis but `axis` (all of them if None), keepdims."""
-    axes = tuple(i for i in range(w.ndim) if i != axis)
-    return jnp.sqrt(jnp.sum(jnp.square(w), axis=axes, keepdims=True))
+    if axis is None:
+        return _norm(w)
+    norms: Array = jax.vmap(_norm, in_axes=axis, out_axes=axis)(w)
+    return norms
 
 
 def layer_weight(wrapper: str, layer: Any, weight_name: object) -> Array:
