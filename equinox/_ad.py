@@ -426,6 +426,23 @@ def filter_vjp(  # type: ignore[misc]  # mypy cannot match *Ts overloads to an A
 # -------------------------------------------------------------- Jacobians
 
 
+def _jax_values(out: Any) -> Any:
+    """As Equinox: every output leaf is differentiated, so Python numbers
+    become arrays and any other leaf is a `TypeError`."""
+
+    def convert(leaf: Any) -> Any:
+        if isinstance(leaf, ARRAY_TYPES):
+            return leaf
+        if isinstance(leaf, bool | int | float | complex):
+            return jnp.asarray(leaf)
+        raise TypeError(
+            f"filter_jacfwd/filter_jacrev: every output leaf must be an array "
+            f"or a Python number; got {type(leaf).__name__} {leaf!r}."
+        )
+
+    return jtu.tree_map(convert, out)
+
+
 def _jacobian(
     jac: Callable[..., Any], fun: Callable[..., Any], *, has_aux: bool
 ) -> Callable[..., Any]:
@@ -437,8 +454,8 @@ def _jacobian(
             out = fun(split.rebuild(diff), *args, **kwargs)
             if has_aux:
                 main, aux = _split_aux(out, "filter_jacfwd/filter_jacrev")
-                return output.split(main), aux
-            return output.split(out)
+                return output.split(_jax_values(main)), aux
+            return output.split(_jax_values(out))
 
         result = jac(differentiable, has_aux=has_aux)(split.diff)
         rows = result[0] if has_aux else result

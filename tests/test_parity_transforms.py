@@ -109,6 +109,15 @@ def test_jvp_and_vjp_misuse() -> None:
     assert grads.tolist() == [3.0, 3.0] and static is None
 
 
+def test_jacobians_of_python_number_and_string_outputs() -> None:
+    jac, zero = eqx.filter_jacfwd(lambda x: (x, 1.0))(_X)
+    assert jac.tolist() == [[1.0, 0.0], [0.0, 1.0]] and zero.tolist() == [0.0, 0.0]
+    _, zero = eqx.filter_jacrev(lambda x: (x, 1.0))(_X)
+    assert zero.tolist() == [0.0, 0.0]
+    with pytest.raises(TypeError):
+        eqx.filter_jacfwd(lambda x: {"o": x, "s": "q"})(_X)
+
+
 def test_filter_vmap_parity() -> None:
     assert eqx.filter_vmap(lambda x: x)(1.0) == 1.0
     assert eqx.filter_vmap(lambda x: x, axis_size=3)(1.0) == 1.0
