@@ -66,7 +66,7 @@ def _function_hook(fullname: str) -> Callable[[FunctionContext], Type]:
     def hook(ctx: FunctionContext) -> Type:
         if is_sentinel(ctx):
             return run_sentinel(ctx)
-        checked = check_function_call(ctx)
+        checked = _guarded(ctx.default_return_type, lambda _: check_function_call(ctx))
         if _constructs(ctx):
             return _guarded(checked, lambda r: bind_construction(ctx, r))
         return _guarded(checked, lambda r: infer_function(fullname, ctx, r))
@@ -86,7 +86,7 @@ def _constructs(ctx: FunctionContext) -> bool:
 
 def _method_hook(fullname: str) -> Callable[[MethodContext], Type]:
     def hook(ctx: MethodContext) -> Type:
-        checked = check_method_call(ctx)
+        checked = _guarded(ctx.default_return_type, lambda _: check_method_call(ctx))
         return _guarded(checked, lambda r: infer_method(fullname, ctx, r))
 
     return hook

@@ -34,6 +34,7 @@ from ._check import check_value, expected_specs
 from ._encoding import SHAPE_CODE, ArraySpec, attach, spec_of
 from ._operands import int_literal
 from ._rebinding import untrusted
+from ._report import fail
 from ._terms import spec_from, terms_of
 from ._transformed import is_callable, is_transformed, mark, strip_specs, vmap_axes
 from ._unify import Memo, Term, instantiate
@@ -114,6 +115,9 @@ def _check_call(
     memo = bound_memo(receiver if receiver is not None else callee_type)
     bound = bool(memo.single or memo.variadic)
     name = callee.name or "function"
+    if axes is not None and _generic(callee):
+        # Type variables were solved from the batched arguments themselves.
+        return strip_specs(default)
     mapped = _Mapped(axes[0]) if axes is not None else None
     for i, (formal, actuals) in enumerate(zip(formals, arg_types, strict=True)):
         expected = expected_specs(formal)
@@ -135,6 +139,15 @@ def _check_call(
     if mapped is not None and axes is not None:
         return mapped.batch(result, axes[1], api)
     return result
+
+
+def _generic(callee: CallableType) -> bool:
+    """Whether the callee (as defined) has type variables."""
+    if callee.variables:
+        return True
+    definition = callee.definition
+    declared = getattr(definition, "type", None)
+    return isinstance(declared, CallableType) and bool(declared.variables)
 
 
 _VMAPS = frozenset(
@@ -188,22 +201,24 @@ class _Mapped:
             self.known = False
             return None
         if not -len(shape) <= self.axis < len(shape):
-            api.fail(
+            fail(
+                api,
                 f"{what} has {len(shape)} dimensions: it has no axis {self.axis}"
                 " to map over",
                 expr,
-                code=SHAPE_CODE,
+                SHAPE_CODE,
             )
             self.known = False
             return None
         i = self.axis % len(shape)
         size = shape[i]
         if isinstance(size, int) and isinstance(self.size, int) and size != self.size:
-            api.fail(
+            fail(
+                api,
                 f"{what} is mapped over an axis of size {size}, but an earlier"
                 f" argument over one of size {self.size}",
                 expr,
-                code=SHAPE_CODE,
+                SHAPE_CODE,
             )
         elif self.size is None or isinstance(size, int):
             self.size = size

@@ -12,6 +12,7 @@ from mypy.types import NoneType, Type, UnionType, get_proper_type
 
 from ._dtypes import can_be
 from ._encoding import DTYPE_CODE, NAMES_CODE, SHAPE_CODE, ArraySpec, spec_of
+from ._report import fail
 from ._unify import Memo, Reason, unify
 
 
@@ -56,10 +57,11 @@ def check_value(
     dtype_ok = [e for e in expected if can_be(actual.dtype, e.dtype)]
     if not dtype_ok:
         wanted = " or ".join(dict.fromkeys(e.dtype for e in expected))
-        api.fail(
+        fail(
+            api,
             f"{what} has dtype {actual.dtype}, which cannot be {wanted}",
             context,
-            code=DTYPE_CODE,
+            DTYPE_CODE,
         )
         return False
     if actual.shape is None or any(e.shape is None for e in dtype_ok):
@@ -83,10 +85,11 @@ def check_value(
     if fits:
         return True
     shapes = " or ".join(f'"{e.shape_text()}"' for e in dtype_ok)
-    api.fail(
+    fail(
+        api,
         f'{what} has shape "{actual.shape_text()}", expected {shapes}:'
         f" {'; '.join(reasons)}",
         context,
-        code=NAMES_CODE if all(r.names for r in reasons) else SHAPE_CODE,
+        NAMES_CODE if all(r.names for r in reasons) else SHAPE_CODE,
     )
     return False

@@ -65,7 +65,15 @@ def attach(base: Instance, spec: ArraySpec, str_type: Instance) -> Instance:
         last_known_value=base.last_known_value,
     )
     new.extra_attrs = ExtraAttrs({_KEY: LiteralType(value, str_type)}, {_KEY})
+    _attached[id(new)] = (new, value)
     return new
+
+
+# mypy's union simplification (`make_simplified_union`, on `A | A`) sets
+# `extra_attrs = None` *in place* on the surviving item, which may be the
+# annotation of a signature or field. Every instance made here is remembered,
+# so its spec survives that within a run (the cache keeps what was written).
+_attached: dict[int, tuple[Instance, str]] = {}
 
 
 def spec_of(typ: Type | None) -> ArraySpec | None:
@@ -73,8 +81,11 @@ def spec_of(typ: Type | None) -> ArraySpec | None:
     if typ is None:
         return None
     proper: ProperType = get_proper_type(typ)
-    if not isinstance(proper, Instance) or proper.extra_attrs is None:
+    if not isinstance(proper, Instance):
         return None
+    if proper.extra_attrs is None:
+        kept = _attached.get(id(proper))
+        return _decode(kept[1]) if kept is not None and kept[0] is proper else None
     literal = proper.extra_attrs.attrs.get(_KEY)
     if not isinstance(literal, LiteralType) or not isinstance(literal.value, str):
         return None

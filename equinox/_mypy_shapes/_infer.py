@@ -45,6 +45,7 @@ from ._operands import (
 )
 from ._promote import inexact, summed
 from ._rebinding import untrusted
+from ._report import fail
 from ._scope import distinct_names
 from ._terms import Shape, spec_from
 
@@ -413,7 +414,7 @@ def _dispatch(
 
 
 def _report(api: TypeChecker, what: str, error: ShapeError, context: Context) -> None:
-    api.fail(f"{what}: {error}", context, code=error.code)
+    fail(api, f"{what}: {error}", context, error.code)
 
 
 def _with(result: Type, found: Operand | None, api: TypeChecker) -> Type:

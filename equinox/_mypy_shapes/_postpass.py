@@ -58,8 +58,7 @@ from mypy.types import (
 )
 
 from ._check import check_value, expected_specs
-from .._shape_spec import format_shape
-from ._encoding import SHAPE_CODE, spec_of
+from ._encoding import spec_of
 from ._rebinding import untrusted_in
 from ._scope import signature_names
 from ._unify import Memo
@@ -261,25 +260,18 @@ def _reveal(expr: Expression, api: TypeChecker, scope: _Scope | None) -> None:
 
 
 def _assert_type(expr: Expression, api: TypeChecker) -> None:
-    """`assert_type(x, Float[Array, "3 4"])` also asserts the inferred
-    dtype family and shape (mypy compares the plain types only)."""
+    """`assert_type(x, Float[Array, "3 4"])` also asserts that the inferred
+    dtype family and shape fit the annotation (mypy compares plain types):
+    known sizes must match it and its names must bind consistently."""
     if isinstance(expr, CallExpr) and isinstance(expr.analyzed, AssertTypeExpr):
         expr = expr.analyzed
     if not isinstance(expr, AssertTypeExpr):
         return
     want = spec_of(expr.type)
-    got = spec_of(api.lookup_type_or_none(expr.expr))
-    if want is None or got == want:
+    if want is None:
         return
-    if got is not None and got.shape is None and want.dtype == got.dtype:
-        if want.shape is not None and format_shape(want.shape) == "...":
-            return  # `Float[Array, "..."]` asserts an unknown shape
-    shown = "no dtype or shape" if got is None else str(got)
-    api.fail(
-        f"Expression is {shown}, not {want}",
-        expr,
-        code=SHAPE_CODE,
-    )
+    got = spec_of(api.lookup_type_or_none(expr.expr))
+    check_value(api, [want], got, Memo(), "Expression", "the expression", expr)
 
 
 def _visit_func(func: FuncDef, api: TypeChecker) -> None:
