@@ -118,5 +118,9 @@ def _stack(
         return stacked
     dtype = first.weight.dtype
     template = Linear(width, width, first.use_bias, dtype, key=key)
-    empty: Linear = jax.tree.map(lambda a: jnp.zeros((0, *a.shape), a.dtype), template)
+
+    def no_layers(a: Array) -> Array:
+        return jnp.zeros((0, *a.shape), a.dtype)
+
+    empty: Linear = jax.tree.map(no_layers, template)
     return empty

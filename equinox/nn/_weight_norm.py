@@ -2,7 +2,7 @@
 
 import operator
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import jax
 import jax.numpy as jnp
@@ -16,9 +16,13 @@ from ._sequential import call_layer
 _Layer = TypeVar("_Layer", bound=Callable[..., Any])
 
 
+# jax leaves `norm` partially untyped; this alias gives it the signature used here.
+_linalg_norm = cast(Callable[..., Array], jnp.linalg.norm)  # pyright: ignore[reportUnknownMemberType]  # see above
+
+
 def _norm(w: Array) -> Array:
     # `jnp.linalg.norm` (not a hand-written sqrt-sum): Equinox's rounding.
-    return jnp.linalg.norm(w, keepdims=True)
+    return _linalg_norm(w, keepdims=True)
 
 
 def _norm_except(w: Array, axis: int | None) -> Array:

@@ -1,7 +1,8 @@
 """Freeze Equinox 0.13.8's results for `parity_cases` into `reference.npz`.
 
 Run under a virtual environment holding the reference Equinox (never ours):
-`/tmp/eqx-ref-venv/bin/python tests/nn/parity/make_reference.py`. For each case
+`/tmp/eqx-ref-venv/bin/python tests/nn/parity/make_reference.py [case ...]`
+(with case names, only those are recomputed). For each case
 it stores the parameter and state arrays in leaf order (`{case}/p{i}`), the
 outputs (`{case}/y{i}`), their dtype names (`{case}/p_dtypes`, `{case}/y_dtypes`) and the bytes `tree_serialise_leaves` writes for
 `(model, state)` (`{case}/ckpt`).
@@ -32,8 +33,16 @@ def _store(out: dict[str, Any], prefix: str, values: list[Any]) -> None:
 def main() -> None:
     if "site-packages" not in eqx.__file__:
         sys.exit(f"run this under the reference Equinox, got {eqx.__file__}")
-    out: dict[str, Any] = {"version": np.array(eqx.__version__)}
+    # Case names on the command line: recompute only those, keep the rest.
+    only = set(sys.argv[1:])
+    out: dict[str, Any] = {}
+    if only:
+        with np.load(HERE / "reference.npz") as old:
+            out = {k: old[k] for k in old.files if k.split("/")[0] not in only}
+    out["version"] = np.array(eqx.__version__)
     for name, case in CASES.items():
+        if only and name not in only:
+            continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             model, state, run = case(key_for(name))

@@ -595,3 +595,30 @@ _add("api", "dot_product_attention", _attention)
 _add("api", "precompute_freqs_cis", _freqs_cis)
 _add("api", "Dropout_deterministic", _dropout_deterministic)
 _add("api", "MHA_deterministic", _mha_deterministic)
+
+
+def _shared(key: jax.Array) -> Built:
+    k1, k2 = jax.random.split(key)
+    embedding = eqx.nn.Embedding(5, 3, key=k1)
+    linear = eqx.nn.Linear(3, 5, key=k2)
+    shared = eqx.nn.Shared(
+        (embedding, linear),
+        where=lambda pair: pair[1].weight,
+        get=lambda pair: pair[0].weight,
+    )
+
+    def run(m: Any, s: Any) -> Any:
+        emb, lin = m()
+        return lin(emb(jnp.array(2))), emb.weight, lin.weight
+
+    return shared, None, run
+
+
+def _embedding_given_weight(key: jax.Array) -> Built:
+    del key
+    weight = jnp.arange(12.0).reshape(4, 3) / 7
+    return _plain(eqx.nn.Embedding(weight=weight), jnp.array(1))
+
+
+_add("wrappers", "Shared", _shared)
+_add("misc", "Embedding_given_weight", _embedding_given_weight)
