@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -94,20 +94,29 @@ def _relative(path: str, root: Path) -> str:
 # ---------------------------------------------------------------- user config
 
 
-def _pyproject_tools(root: Path) -> dict[str, object]:
-    pyproject = root / "pyproject.toml"
+def _upwards(root: Path) -> Iterator[Path]:
+    """`root`, then its parents up to the repository root: where the checkers
+    look for their configuration when run from `root`."""
+    for directory in (root, *root.parents):
+        yield directory
+        if (directory / ".git").exists() or (directory / ".hg").exists():
+            return
+
+
+def _pyproject_tools(directory: Path) -> dict[str, object]:
+    pyproject = directory / "pyproject.toml"
     if not pyproject.is_file():
         return {}
     tool: object = tomllib.loads(pyproject.read_text()).get("tool", {})
     return cast("dict[str, object]", tool) if isinstance(tool, dict) else {}
 
 
-def _has_mypy_config(root: Path) -> bool:
-    if any((root / name).is_file() for name in ("mypy.ini", ".mypy.ini")):
+def _mypy_config_in(directory: Path) -> bool:
+    if any((directory / name).is_file() for name in ("mypy.ini", ".mypy.ini")):
         return True
-    if "mypy" in _pyproject_tools(root):
+    if "mypy" in _pyproject_tools(directory):
         return True
-    setup_cfg = root / "setup.cfg"
+    setup_cfg = directory / "setup.cfg"
     if setup_cfg.is_file():
         parser = configparser.ConfigParser()
         parser.read(setup_cfg)
@@ -115,10 +124,22 @@ def _has_mypy_config(root: Path) -> bool:
     return False
 
 
+def _has_mypy_config(root: Path) -> bool:
+    return any(_mypy_config_in(d) for d in _upwards(root))
+
+
 def _has_pyright_config(root: Path) -> bool:
-    if (root / "pyrightconfig.json").is_file():
-        return True
-    return "pyright" in _pyproject_tools(root)
+    return any(
+        (d / "pyrightconfig.json").is_file() or "pyright" in _pyproject_tools(d)
+        for d in _upwards(root)
+    )
+
+
+def _has_pyrefly_config(root: Path) -> bool:
+    return any(
+        (d / "pyrefly.toml").is_file() or "pyrefly" in _pyproject_tools(d)
+        for d in _upwards(root)
+    )
 
 
 def _default_mypy_config(scratch: Path) -> Path:
@@ -276,10 +297,6 @@ def _parse_pyrefly(stdout: str, root: Path) -> list[Diagnostic]:
         for error in report["errors"]
         if error["severity"] == "error"
     ]
-
-
-def _has_pyrefly_config(root: Path) -> bool:
-    return (root / "pyrefly.toml").is_file() or "pyrefly" in _pyproject_tools(root)
 
 
 def run_pyrefly(paths: Sequence[str], root: Path, scratch: Path) -> list[Diagnostic]:

@@ -274,3 +274,17 @@ def test_mypy_bad_config_is_exit_2(
     assert main(["good.py", "--checkers", "mypy"]) == 2
     err = capsys.readouterr().err
     assert "mypy failed" in err and "no_such_plugin_module" in err
+
+
+def test_project_config_is_found_from_a_subdirectory(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Run from src/, the project's own mypy config (one directory up) is the
+    # one mypy uses, as mypy itself would find it; the gate must not replace
+    # it with its strict default. A config that cannot load proves which one ran.
+    (project / "mypy.ini").write_text("[mypy]\nplugins = no_such_plugin_module\n")
+    (project / "src").mkdir()
+    (project / "src" / "good.py").write_text(GOOD)
+    monkeypatch.chdir(project / "src")
+    assert main(["good.py", "--checkers", "mypy"]) == 2
+    assert "no_such_plugin_module" in capsys.readouterr().err
