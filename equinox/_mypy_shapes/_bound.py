@@ -18,7 +18,6 @@ from mypy.nodes import (
     ListExpr,
     MemberExpr,
     NameExpr,
-    RefExpr,
     TupleExpr,
 )
 from mypy.plugin import FunctionContext
@@ -144,12 +143,23 @@ def bind_construction(ctx: FunctionContext, result: Type) -> Type:
             parts.append(f"*{name}=" + ",".join(map(str, values)))
     if not parts:
         return result
-    new = proper.copy_modified()
+    new = _copy(proper)
     attrs = proper.extra_attrs.copy() if proper.extra_attrs else ExtraAttrs({}, set())
     attrs.attrs[_KEY] = LiteralType(";".join(parts), api.named_type("builtins.str"))
     attrs.immutable.add(_KEY)
     new.extra_attrs = attrs
     return new
+
+
+def _copy(inst: Instance) -> Instance:
+    return Instance(
+        inst.type,
+        inst.args,
+        inst.line,
+        inst.column,
+        last_known_value=inst.last_known_value,
+        extra_attrs=inst.extra_attrs,
+    )
 
 
 def bound_memo(typ: Type | None) -> Memo:
@@ -203,7 +213,7 @@ def choose_alternative(declared: Type, memo: Memo) -> Type:
 
 def _passthrough(api: TypeChecker, layer: Expression) -> bool:
     """`Lambda(jax.nn.relu)` and other element-wise layers keep the shape."""
-    if isinstance(layer, RefExpr) and layer.fullname.startswith(
+    if isinstance(layer, NameExpr | MemberExpr) and layer.fullname.startswith(
         ("jax.nn.", "jax._src.nn.", "jax.numpy.")
     ):
         return layer.name in INEXACT | KEEP
@@ -212,9 +222,9 @@ def _passthrough(api: TypeChecker, layer: Expression) -> bool:
     callee = api.lookup_type_or_none(layer.callee)
     proper = get_proper_type(callee)
     is_lambda = (
-        isinstance(proper, CallableType) and proper.type_object().fullname == _LAMBDA
-        if isinstance(proper, CallableType) and proper.is_type_obj()
-        else False
+        isinstance(proper, CallableType)
+        and proper.is_type_obj()
+        and proper.type_object().fullname == _LAMBDA
     )
     if not is_lambda:
         return False

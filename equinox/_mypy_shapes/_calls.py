@@ -254,9 +254,15 @@ def _short(name: str) -> str:
 def _copied(typ: Type) -> Type:
     proper = get_proper_type(typ)
     if isinstance(proper, Instance):
-        new = proper.copy_modified()
-        new.extra_attrs = proper.extra_attrs.copy() if proper.extra_attrs else None
-        return new
+        extra = proper.extra_attrs.copy() if proper.extra_attrs else None
+        return Instance(
+            proper.type,
+            proper.args,
+            proper.line,
+            proper.column,
+            last_known_value=proper.last_known_value,
+            extra_attrs=extra,
+        )
     return typ
 
 

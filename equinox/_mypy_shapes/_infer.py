@@ -26,7 +26,7 @@ from mypy.types import Instance, Type, get_proper_type
 
 from . import _elementwise as ew
 from . import _shape_ops as ops
-from ._broadcast import ShapeError, matmul
+from ._broadcast import ShapeError, broadcast, equal_dims, matmul
 from ._creation import created, sampled
 from ._einsum import einsum
 from ._encoding import attach, spec_of
@@ -36,18 +36,21 @@ from ._operands import (
     arg,
     axes_literal,
     bool_literal,
+    dim_term,
     dtype_family,
     int_literal,
+    is_none,
     operand,
     operand_of_type,
     positional,
     shape_literal,
 )
-from ._promote import inexact, summed
+from ._promote import inexact, promote_all, summed
 from ._rebinding import untrusted
 from ._report import fail
 from ._scope import distinct_names
 from ._terms import Shape, spec_from
+from ._unify import Term
 
 _Handler = Callable[[TypeChecker, CallExpr, frozenset[str]], Operand | None]
 
@@ -60,7 +63,20 @@ _UFUNC_CALL = (
     "jax._src.numpy.ufunc_api.ufunc.__call__",
 )
 
-_REDUCTIONS = {
+
+def _same(family: str) -> str:
+    return family
+
+
+def _to(result: str) -> Callable[[str], str]:
+    def family_of(family: str) -> str:
+        del family
+        return result
+
+    return family_of
+
+
+_REDUCTIONS: dict[str, Callable[[str], str]] = {
     "sum": summed,
     "prod": summed,
     "nansum": summed,
@@ -73,17 +89,17 @@ _REDUCTIONS = {
     "median": inexact,
     "logsumexp": inexact,
     "norm": inexact,
-    "max": lambda f: f,
-    "min": lambda f: f,
-    "amax": lambda f: f,
-    "amin": lambda f: f,
-    "nanmax": lambda f: f,
-    "nanmin": lambda f: f,
-    "ptp": lambda f: f,
-    "any": lambda f: "Bool",
-    "all": lambda f: "Bool",
-    "argmax": lambda f: "Int",
-    "argmin": lambda f: "Int",
+    "max": _same,
+    "min": _same,
+    "amax": _same,
+    "amin": _same,
+    "nanmax": _same,
+    "nanmin": _same,
+    "ptp": _same,
+    "any": _to("Bool"),
+    "all": _to("Bool"),
+    "argmax": _to("Int"),
+    "argmin": _to("Int"),
 }
 
 
@@ -132,8 +148,6 @@ def _flat(shape: Shape) -> int | None:
 
 
 def _is_none(expr: Expression) -> bool:
-    from ._operands import is_none
-
     return is_none(expr)
 
 
@@ -158,7 +172,6 @@ def _join(
     arrays = _sequence(api, arg(call, 0, "arrays"))
     if arrays is None:
         return None
-    from ._promote import promote_all
 
     family = promote_all([a.dtype for a in arrays])
     shapes = [a.shape for a in arrays]
@@ -180,7 +193,6 @@ def _join(
 def _matmul(
     a: Operand, b: Operand, distinct: frozenset[str], dot: bool = False
 ) -> Operand:
-    from ._promote import promote_all
 
     family = promote_all([a.dtype, b.dtype])
     if a.shape is None or b.shape is None:
@@ -188,8 +200,6 @@ def _matmul(
     if dot and (a.shape == () or b.shape == ()):
         return ew.binary("multiply", [a, b], distinct)
     if dot and len(b.shape) > 2:
-        from ._broadcast import equal_dims
-
         equal_dims(a.shape[-1], b.shape[-2], distinct, "contracting in dot")
         return Operand(family, (*a.shape[:-1], *b.shape[:-2], b.shape[-1]))
     return Operand(family, matmul(a.shape, b.shape, distinct))
@@ -233,11 +243,10 @@ def _numpy(
         three = [operand(api, e) for e in args]
         if any(o is None for o in three):
             return None
-        cond, x, y = (o for o in three if o is not None)
-        values = ew.binary("add", [x, y], distinct)
+        cond, when, otherwise = (o for o in three if o is not None)
+        values = ew.binary("add", [when, otherwise], distinct)
         if cond.shape is None or values.shape is None:
             return Operand(values.dtype, None)
-        from ._broadcast import broadcast
 
         return Operand(values.dtype, broadcast([cond.shape, values.shape], distinct))
     if name in _REDUCTIONS:
@@ -253,7 +262,6 @@ def _numpy(
         if name == "outer":
             flat = [None if o.shape is None else (_flat(o.shape),) for o in (x, y)]
             a0, b0 = flat
-            from ._promote import promote_all
 
             return Operand(
                 promote_all([x.dtype, y.dtype]),
@@ -281,7 +289,6 @@ def _einsum(
     if not operands or any(o is None for o in operands):
         return None
     known = [o for o in operands if o is not None]
-    from ._promote import promote_all
 
     family = promote_all([o.dtype for o in known])
     shapes = [o.shape for o in known]
@@ -367,9 +374,7 @@ def _structural(
     return None
 
 
-def _dims(api: TypeChecker, args: list[Expression]) -> list[int | object | None]:
-    from ._operands import dim_term
-
+def _dims(api: TypeChecker, args: list[Expression]) -> list[Term]:
     return [dim_term(api, a) for a in args]
 
 
