@@ -47,7 +47,9 @@ def make_loss(kind: str, max_steps: int | None) -> Any:
                 cond, body, init, kind="checkpointed", checkpoints=CHECKPOINTS
             )
         else:
-            _, x = eqxi.while_loop(cond, body, init, kind="bounded", max_steps=max_steps)
+            _, x = eqxi.while_loop(
+                cond, body, init, kind="bounded", max_steps=max_steps
+            )
         return jnp.sum(x)
 
     return jax.jit(jax.grad(loss, argnums=(0, 1)))

@@ -7,7 +7,7 @@ from .._enum import Enumeration as Enumeration
 from .._errors import branched_error_if as branched_error_if
 from .._errors import error_if as error_if
 from ..debug import announce_transform as announce_transform
-from ..debug import backward_nan as debug_backward_nan
+from ..debug import backward_nan as _backward_nan
 from ..debug import breakpoint_if as breakpoint_if
 from ..debug import inspect_dce as inspect_dce
 from ..debug import store_dce as store_dce
@@ -60,3 +60,6 @@ from ._unvmap import unvmap_any as unvmap_any
 from ._unvmap import unvmap_any_p as unvmap_any_p
 from ._unvmap import unvmap_max as unvmap_max
 from ._unvmap import unvmap_max_p as unvmap_max_p
+
+# Upstream spells `eqx.debug.backward_nan` this way here.
+debug_backward_nan = _backward_nan

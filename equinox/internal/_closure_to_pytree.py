@@ -13,13 +13,17 @@ class _Closure(Module):
     """A function split into its code (static) and the contents of its
     closure cells (children, themselves converted)."""
 
-    fn: types.FunctionType = field(static=True)
+    fn: Any = field(static=True)  # a types.FunctionType
     contents: tuple[Any, ...]
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         cells = tuple(types.CellType(c) for c in self.contents)
         f = types.FunctionType(
-            self.fn.__code__, self.fn.__globals__, self.fn.__name__, self.fn.__defaults__, cells
+            self.fn.__code__,
+            self.fn.__globals__,
+            self.fn.__name__,
+            self.fn.__defaults__,
+            cells,
         )
         f.__kwdefaults__ = self.fn.__kwdefaults__
         return f(*args, **kwargs)
@@ -36,4 +40,6 @@ def closure_to_pytree(tree: Any) -> Any:
     """A copy of `tree` in which every function with a closure becomes a
     callable pytree whose children are the closed-over values (converted in
     turn). Globals are not included: only local closures convert."""
-    return jtu.tree_map(_convert, tree, is_leaf=lambda x: isinstance(x, types.FunctionType))
+    return jtu.tree_map(
+        _convert, tree, is_leaf=lambda x: isinstance(x, types.FunctionType)
+    )

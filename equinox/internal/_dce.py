@@ -12,7 +12,10 @@ _T = TypeVar("_T")
 
 
 def assert_dce(
-    x: _T, msg: str, *, on_error: Literal["default", "raise", "breakpoint", "off", "nan"] = "default"
+    x: _T,
+    msg: str,
+    *,
+    on_error: Literal["default", "raise", "breakpoint", "off", "nan"] = "default",
 ) -> _T:
     """Asserts that `x` (any pytree of arrays) is removed by dead-code
     elimination: an always-failing `error_if` on `x`, which the compiler

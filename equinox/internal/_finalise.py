@@ -15,6 +15,10 @@ import jax
 import jax.tree_util as jtu
 from jax.extend.core import ClosedJaxpr, Jaxpr, Literal, Primitive
 
+from .. import _jax_typed as jaxt
+
+_struct = cast("Callable[[Any, Any], Any]", jax.ShapeDtypeStruct)
+
 primitive_finalisations: dict[Primitive, Callable[..., Any]] = {}
 
 
@@ -39,8 +43,8 @@ def finalise_eval_jaxpr(jaxpr: Jaxpr, consts: Any, *args: Any) -> list[Any]:
         invals = [read(v) for v in eqn.invars]
         rule = primitive_finalisations.get(eqn.primitive)
         if rule is None:
-            params = eqn.primitive.get_bind_params(eqn.params)  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]  # jax leaves it untyped
-            outs = eqn.primitive.bind(*invals, **params)  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]  # jax leaves it untyped
+            params = eqn.primitive.get_bind_params(eqn.params)  # type: ignore[no-untyped-call]  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]  # jax leaves it untyped
+            outs: Any = eqn.primitive.bind(*invals, **params)  # type: ignore[no-untyped-call]  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]  # jax leaves it untyped
         else:
             outs = rule(*invals, **eqn.params)
         if not eqn.primitive.multiple_results:
@@ -62,8 +66,9 @@ def finalise_jaxpr_as_fn(jaxpr: ClosedJaxpr) -> Callable[..., list[Any]]:
 def finalise_jaxpr(jaxpr: ClosedJaxpr) -> ClosedJaxpr:
     """A jaxpr-to-jaxpr transformation that performs finalisation."""
     avals = [v.aval for v in jaxpr.jaxpr.invars]
-    structs = [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in avals]  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]  # jax leaves avals untyped
-    return jax.make_jaxpr(finalise_jaxpr_as_fn(jaxpr))(*structs)
+    structs = [_struct(a.shape, a.dtype) for a in avals]  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]  # jax leaves avals untyped
+    final: ClosedJaxpr = jaxt.make_jaxpr(finalise_jaxpr_as_fn(jaxpr))(*structs)
+    return final
 
 
 def finalise_fn(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -71,7 +76,7 @@ def finalise_fn(fn: Callable[..., Any]) -> Callable[..., Any]:
     perform batching)."""
 
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        closed, shape = jax.make_jaxpr(fn, return_shape=True)(*args, **kwargs)
+        closed, shape = jaxt.make_jaxpr(fn, return_shape=True)(*args, **kwargs)
         flat = jtu.tree_leaves((args, kwargs))
         out = finalise_eval_jaxpr(closed.jaxpr, closed.consts, *flat)
         return jtu.tree_unflatten(jtu.tree_structure(shape), out)
@@ -79,11 +84,13 @@ def finalise_fn(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
-def finalise_make_jaxpr(fn: Callable[..., Any], *, return_shape: bool = False) -> Callable[..., Any]:
+def finalise_make_jaxpr(
+    fn: Callable[..., Any], *, return_shape: bool = False
+) -> Callable[..., Any]:
     """As `jax.make_jaxpr`, but finalises the result."""
 
     def make(*args: Any, **kwargs: Any) -> Any:
-        closed, shape = jax.make_jaxpr(fn, return_shape=True)(*args, **kwargs)
+        closed, shape = jaxt.make_jaxpr(fn, return_shape=True)(*args, **kwargs)
         final = finalise_jaxpr(closed)
         return (final, shape) if return_shape else final
 

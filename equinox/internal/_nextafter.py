@@ -4,6 +4,8 @@ Their derivative is that of the identity: they nudge a value by one unit in
 the last place, which is a discontinuity-free shift as far as AD cares.
 """
 
+from typing import Any
+
 import jax
 import jax.numpy as jnp
 from jaxtyping import Array, ArrayLike
@@ -31,14 +33,10 @@ def prevbefore(x: ArrayLike) -> Array:
 
 
 @nextafter.defjvp
-def _nextafter_jvp(
-    primals: tuple[ArrayLike], tangents: tuple[ArrayLike]
-) -> tuple[Array, ArrayLike]:
+def _nextafter_jvp(primals: Any, tangents: Any) -> tuple[Array, Array]:
     return nextafter(primals[0]), tangents[0]
 
 
 @prevbefore.defjvp
-def _prevbefore_jvp(
-    primals: tuple[ArrayLike], tangents: tuple[ArrayLike]
-) -> tuple[Array, ArrayLike]:
+def _prevbefore_jvp(primals: Any, tangents: Any) -> tuple[Array, Array]:
     return prevbefore(primals[0]), tangents[0]

@@ -16,7 +16,9 @@ class _NoInline(Module):
         return filter_jit(self.fn)(*args, **kwargs)
 
 
-def noinline(fn: Callable[..., Any], abstract_fn: Callable[..., Any] | None = None) -> Callable[..., Any]:
+def noinline(
+    fn: Callable[..., Any], abstract_fn: Callable[..., Any] | None = None
+) -> Callable[..., Any]:
     """Calls `fn` as its own jitted computation. `fn` may be a callable
     pytree, whose arrays are inputs. `abstract_fn` is accepted for
     compatibility; the output shapes come from tracing `fn` itself.

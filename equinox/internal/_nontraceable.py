@@ -6,7 +6,8 @@ is an identity under `jit`. The refusal happens at trace time, when JAX asks
 the primitive (or custom rule) for the refused transformation's rule.
 """
 
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import jax
 import jax.numpy as jnp
@@ -21,8 +22,11 @@ from ..debug._primitive import bind, define
 _T = TypeVar("_T")
 
 
-def _map_arrays(fn: Any, x: _T) -> _T:
-    return jtu.tree_map(lambda leaf: fn(leaf) if is_array(leaf) else leaf, x)
+def _map_arrays(fn: Callable[[Any], Any], x: _T) -> _T:
+    def one(leaf: Any) -> Any:
+        return fn(leaf) if is_array(leaf) else leaf
+
+    return cast("_T", jtu.tree_map(one, x))
 
 
 def _identity_impl(x: Any, **params: Any) -> Any:
@@ -69,7 +73,12 @@ def nondifferentiable(x: _T, *, name: str | None = None, msg: str | None = None)
     if not arrays:
         return x
     out = iter(_nondifferentiable(arrays))
-    return jtu.tree_unflatten(treedef, [next(out) if is_array(leaf) else leaf for leaf in leaves])
+    return cast(
+        "_T",
+        jtu.tree_unflatten(
+            treedef, [next(out) if is_array(leaf) else leaf for leaf in leaves]
+        ),
+    )
 
 
 # --- nondifferentiable_backward --------------------------------------------
@@ -121,7 +130,10 @@ def nondifferentiable_backward(
         msg = f"Unexpected cotangent. {what} cannot be reverse-mode autodifferentiated."
     message = msg
     return _map_arrays(
-        lambda leaf: bind(nondifferentiable_backward_p, leaf, msg=message, symbolic=symbolic), x
+        lambda leaf: bind(
+            nondifferentiable_backward_p, leaf, msg=message, symbolic=symbolic
+        ),
+        x,
     )
 
 
@@ -130,21 +142,23 @@ def nondifferentiable_backward(
 nonbatchable_p = Primitive("nonbatchable")
 
 
-def _nonbatchable_batch(args: Any, dims: Any, *, msg: str, allow_constant_across_batch: bool) -> Any:
+def _nonbatchable_batch(
+    args: Any, dims: Any, *, msg: str, allow_constant_across_batch: bool
+) -> Any:
     (x,), (d,) = args, dims
     if d is None:
-        return bind(nonbatchable_p, x, msg=msg, allow_constant_across_batch=allow_constant_across_batch), d
+        return bind(
+            nonbatchable_p,
+            x,
+            msg=msg,
+            allow_constant_across_batch=allow_constant_across_batch,
+        ), d
     if not allow_constant_across_batch:
         raise ValueError(msg)
     x = jnp.moveaxis(x, d, 0)
     first = x[0]
     first = error_if(first, jnp.any(x != first), msg)
     return bind(nonbatchable_p, first, msg=msg, allow_constant_across_batch=True), None
-
-
-def _no_jvp(primals: Any, tangents: Any, **params: Any) -> Any:
-    del primals, tangents, params
-    raise NotImplementedError("Differentiation rule for 'nonbatchable' not implemented")
 
 
 nonbatchable_p.def_impl(_identity_impl)  # type: ignore[no-untyped-call]  # pyright: ignore[reportUnknownMemberType]  # jax leaves it untyped
@@ -172,7 +186,10 @@ def nonbatchable(
     message = msg
     return _map_arrays(
         lambda leaf: bind(
-            nonbatchable_p, leaf, msg=message, allow_constant_across_batch=allow_constant_across_batch
+            nonbatchable_p,
+            leaf,
+            msg=message,
+            allow_constant_across_batch=allow_constant_across_batch,
         ),
         x,
     )

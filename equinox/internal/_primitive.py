@@ -10,22 +10,30 @@ symbolic zeros and `not_mapped` become `None`, and back.
 """
 
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar, cast, overload
 
 import jax
 import jax.numpy as jnp
 import jax.tree_util as jtu
 import numpy as np
+from jax.core import ShapedArray
 from jax.extend.core import Primitive
 from jax.interpreters import ad, batching, mlir
-from jaxtyping import PyTree
 
+from .._leaves import PyTree
 from ..debug._primitive import bind
 
 _T = TypeVar("_T")
 Rule = Callable[..., Any]
+_lax_map = cast("Callable[..., Any]", jax.lax.map)  # pyright: ignore[reportUnknownMemberType]  # partly untyped
 
-_STRUCT_TYPES = (jax.Array, np.ndarray, np.generic, jax.ShapeDtypeStruct, jax.core.ShapedArray)
+_STRUCT_TYPES = (
+    jax.Array,
+    np.ndarray,
+    np.generic,
+    jax.ShapeDtypeStruct,
+    ShapedArray,
+)
 
 
 def _is_jax_literal(leaf: object) -> bool:
@@ -54,7 +62,12 @@ def _split(tree: Any) -> tuple[list[Any], Any, tuple[Any, ...], tuple[bool, ...]
     return dynamic, treedef, static, mask
 
 
-def _rebuild(dynamic: Sequence[Any], treedef: Any, static: tuple[Any, ...], mask: tuple[bool, ...]) -> Any:
+def _rebuild(
+    dynamic: Sequence[Any],
+    treedef: Any,
+    static: tuple[Any, ...],
+    mask: tuple[bool, ...],
+) -> Any:
     it = iter(dynamic)
     leaves = [next(it) if m else s for s, m in zip(static, mask, strict=True)]
     return jtu.tree_unflatten(treedef, leaves)
@@ -95,7 +108,7 @@ def filter_primitive_def(rule: Rule) -> Rule:
         out = rule(*_args(params, flat))
         dynamic = _record(params, out)
         return [
-            jax.core.ShapedArray(x.shape, x.dtype) if isinstance(x, jax.ShapeDtypeStruct) else x
+            ShapedArray(x.shape, x.dtype) if isinstance(x, jax.ShapeDtypeStruct) else x
             for x in dynamic
         ]
 
@@ -106,7 +119,7 @@ def _abstractify(x: Any) -> Any:
     return jax.typeof(x)
 
 
-def filter_primitive_bind(prim: Primitive, *args: Any) -> PyTree[Any]:
+def filter_primitive_bind(prim: Primitive, *args: Any) -> PyTree:
     """Calls a primitive that has had its rules defined using the filter
     functions above."""
     if not prim.multiple_results:
@@ -153,9 +166,13 @@ def filter_primitive_jvp(rule: Rule) -> Rule:
     The output tangents are expected to match the output primals, necessarily
     with `None` for all non-JAX-array-likes."""
 
-    def wrapper(primals: Sequence[Any], tangents: Sequence[Any], **params: Any) -> tuple[list[Any], list[Any]]:
+    def wrapper(
+        primals: Sequence[Any], tangents: Sequence[Any], **params: Any
+    ) -> tuple[list[Any], list[Any]]:
         args = _args(params, primals)
-        t_args = _rebuild_none([_zero_to_none(t) for t in tangents], params["treedef"], params["mask"])
+        t_args = _rebuild_none(
+            [_zero_to_none(t) for t in tangents], params["treedef"], params["mask"]
+        )
         out, t_out = rule(args, t_args)
         out_dyn, out_treedef, _, out_mask = _split(out)
         t_dyn = _leaves_up_to(out_treedef, out_mask, t_out)
@@ -172,9 +189,13 @@ _sentinel: Any = object()
 
 
 @overload
-def filter_primitive_transpose(rule: Rule, *, materialise_zeros: bool = False) -> Rule: ...
+def filter_primitive_transpose(
+    rule: Rule, *, materialise_zeros: bool = False
+) -> Rule: ...
 @overload
-def filter_primitive_transpose(*, materialise_zeros: bool = False) -> Callable[[Rule], Rule]: ...
+def filter_primitive_transpose(
+    *, materialise_zeros: bool = False
+) -> Callable[[Rule], Rule]: ...
 def filter_primitive_transpose(
     rule: Rule = _sentinel, *, materialise_zeros: bool = False
 ) -> Rule | Callable[[Rule], Rule]:
@@ -189,7 +210,11 @@ def filter_primitive_transpose(
     All leaves which were non-JAX-array-like, or which should have zero
     cotangent, should have cotangent `None`."""
     if rule is _sentinel:
-        return lambda r: filter_primitive_transpose(r, materialise_zeros=materialise_zeros)
+
+        def decorator(r: Rule) -> Rule:
+            return filter_primitive_transpose(r, materialise_zeros=materialise_zeros)
+
+        return decorator
 
     def wrapper(cts: Sequence[Any], *flat: Any, **params: Any) -> list[Any]:
         inputs = _args(params, flat)
@@ -217,11 +242,11 @@ def filter_primitive_batching(rule: Rule) -> Rule:
     The output batch axes are expected to match the output primals, with `None`
     for all non-JAX-arrays."""
 
-    def wrapper(flat: Sequence[Any], dims: Sequence[Any], **params: Any) -> tuple[list[Any], list[Any]]:
+    def wrapper(
+        flat: Sequence[Any], dims: Sequence[Any], **params: Any
+    ) -> tuple[list[Any], list[Any]]:
         args = _args(params, flat)
-        axes = _rebuild_none(
-            list(dims), params["treedef"], params["mask"]
-        )
+        axes = _rebuild_none(list(dims), params["treedef"], params["mask"])
         out, out_axes = rule(args, axes)
         out_dyn, out_treedef, _, out_mask = _split(out)
         axes_dyn = _leaves_up_to(out_treedef, out_mask, out_axes)
@@ -230,7 +255,7 @@ def filter_primitive_batching(rule: Rule) -> Rule:
     return wrapper
 
 
-def materialise_zeros(primal: _T, tangent: Any, allow_struct: bool = False) -> Any:
+def materialise_zeros(primal: Any, tangent: Any, allow_struct: bool = False) -> Any:
     """Replace each `None` (symbolic zero) in `tangent` by zeros shaped like
     the matching array of `primal`. Non-arrays keep `None`; a
     `ShapeDtypeStruct` counts as an array only with `allow_struct=True`."""
@@ -239,11 +264,14 @@ def materialise_zeros(primal: _T, tangent: Any, allow_struct: bool = False) -> A
         if t is not None:
             return t
         is_struct = isinstance(p, jax.ShapeDtypeStruct)
-        if isinstance(p, jax.Array | np.ndarray | np.generic) or (allow_struct and is_struct):
+        if isinstance(p, jax.Array | np.ndarray | np.generic) or (
+            allow_struct and is_struct
+        ):
             dtype = jax.dtypes.result_type(p)
+            shape: tuple[int, ...] = tuple(cast(Any, p).shape)
             if jnp.issubdtype(dtype, jnp.inexact):
-                return jnp.zeros(p.shape, dtype)
-            return np.zeros(p.shape, jax.dtypes.float0)
+                return jnp.zeros(shape, dtype)
+            return np.zeros(shape, jax.dtypes.float0)
         return None
 
     return jtu.tree_map(one, primal, tangent, is_leaf=lambda x: x is None)
@@ -253,8 +281,13 @@ def _lax_map_batching(prim: Primitive) -> Rule:
     """Batch by looping over the batch (a `lax.map`), binding the unbatched
     primitive once per element; every output is batched along axis 0."""
 
-    def rule(flat: Sequence[Any], dims: Sequence[Any], **params: Any) -> tuple[list[Any], list[Any]]:
-        moved = [x if d is None else jnp.moveaxis(x, d, 0) for x, d in zip(flat, dims, strict=True)]
+    def rule(
+        flat: Sequence[Any], dims: Sequence[Any], **params: Any
+    ) -> tuple[list[Any], list[Any]]:
+        moved = [
+            x if d is None else jnp.moveaxis(x, d, 0)
+            for x, d in zip(flat, dims, strict=True)
+        ]
         batched = [i for i, d in enumerate(dims) if d is not None]
 
         def one(xs: list[Any]) -> list[Any]:
@@ -263,13 +296,15 @@ def _lax_map_batching(prim: Primitive) -> Rule:
                 operands[i] = x
             return bind(prim, *operands, **params)  # type: ignore[no-any-return]  # flat outputs
 
-        out = jax.lax.map(one, [moved[i] for i in batched])
+        out: list[Any] = _lax_map(one, [moved[i] for i in batched])
         return out, [0] * len(out)
 
     return rule
 
 
-def create_vprim(name: str, impl: Rule, abstract_eval: Rule, jvp: Rule, transpose: Rule) -> Primitive:
+def create_vprim(
+    name: str, impl: Rule, abstract_eval: Rule, jvp: Rule, transpose: Rule
+) -> Primitive:
     """A primitive from rules already wrapped with `filter_primitive_def`
     (`impl`, `abstract_eval`), `filter_primitive_jvp` and
     `filter_primitive_transpose`, batched automatically by mapping the

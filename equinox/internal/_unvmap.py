@@ -20,7 +20,9 @@ def _make(name: str, reduce: Callable[[Array], Array], keep_dtype: bool) -> Prim
         return reduce(x)
 
     def abstract(x: Any) -> Any:
-        return x.update(shape=(), dtype=x.dtype if keep_dtype else jnp.dtype(bool), weak_type=False)
+        return x.update(
+            shape=(), dtype=x.dtype if keep_dtype else jnp.dtype(bool), weak_type=False
+        )
 
     def batch(args: Any, dims: Any) -> Any:
         (x,), _ = args, dims

@@ -13,7 +13,9 @@ import equinox.internal as eqxi
 double_p = Primitive("double_for_finalise")
 double_p.def_impl(lambda x: x * 2)
 double_p.def_abstract_eval(lambda x: x)
-mlir.register_lowering(double_p, mlir.lower_fun(lambda x: x * 2, multiple_results=False))
+mlir.register_lowering(
+    double_p, mlir.lower_fun(lambda x: x * 2, multiple_results=False)
+)
 eqxi.register_impl_finalisation(double_p)
 
 
@@ -44,6 +46,8 @@ def test_finalised_functions_compute_the_same() -> None:
     np.testing.assert_allclose(eqxi.finalise_fn(_fn)(x), [3.0, 5.0])
     closed = jax.make_jaxpr(_fn)(x)
     np.testing.assert_allclose(eqxi.finalise_jaxpr_as_fn(closed)(x)[0], [3.0, 5.0])
-    np.testing.assert_allclose(eqxi.finalise_eval_jaxpr(closed.jaxpr, closed.consts, x)[0], [3.0, 5.0])
+    np.testing.assert_allclose(
+        eqxi.finalise_eval_jaxpr(closed.jaxpr, closed.consts, x)[0], [3.0, 5.0]
+    )
     final = eqxi.finalise_jaxpr(closed)
     assert "double_for_finalise" not in _names(final.jaxpr)

@@ -16,7 +16,8 @@ import equinox.internal as eqxi
 
 def test_left_broadcast_to() -> None:
     np.testing.assert_array_equal(
-        eqxi.left_broadcast_to(jnp.array([1.0, 2.0]), (2, 3)), [[1.0, 1.0, 1.0], [2.0, 2.0, 2.0]]
+        eqxi.left_broadcast_to(jnp.array([1.0, 2.0]), (2, 3)),
+        [[1.0, 1.0, 1.0], [2.0, 2.0, 2.0]],
     )
     with pytest.raises(ValueError):
         eqxi.left_broadcast_to(jnp.array([1.0, 2.0]), (3, 3))
@@ -90,10 +91,14 @@ def test_nextafter_prevbefore() -> None:
 
 
 def test_scan_trick() -> None:
-    out = eqxi.scan_trick(lambda x: x * 2, [lambda x: x + 1, lambda x: x + 10], jnp.array(1.0))
+    out = eqxi.scan_trick(
+        lambda x: x * 2, [lambda x: x + 1, lambda x: x + 10], jnp.array(1.0)
+    )
     assert float(out) == 32.0
     assert float(eqxi.scan_trick(lambda x: x * 2, [], jnp.array(1.0))) == 2.0
-    jaxpr = jax.make_jaxpr(lambda y: eqxi.scan_trick(lambda x: x * 2, [lambda x: x + 1], y))(1.0)
+    jaxpr = jax.make_jaxpr(
+        lambda y: eqxi.scan_trick(lambda x: x * 2, [lambda x: x + 1], y)
+    )(1.0)
     assert [str(e.primitive) for e in jaxpr.eqns][-1] == "scan"
 
 
@@ -115,7 +120,10 @@ def test_getkey() -> None:
     np.testing.assert_array_equal(getkey(), [928981903, 3453687069])
     np.testing.assert_array_equal(getkey(), [4146024105, 2718843009])
     assert getkey.seed == 0 and getkey.call == 2
-    assert repr(eqxi.GetKey(0)) == "GetKey(seed=0, call=0, key=Array([0, 0], dtype=uint32))"
+    assert (
+        repr(eqxi.GetKey(0))
+        == "GetKey(seed=0, call=0, key=Array([0, 0], dtype=uint32))"
+    )
     assert eqxi.GetKey()().shape == jr.PRNGKey(0).shape
 
 

@@ -16,7 +16,9 @@ B = {"x": jnp.array([4.0, 5.0]), "y": jnp.array(6.0)}
 
 def _close(tree: Any, expected: Any) -> None:
     jax.tree_util.tree_map(
-        lambda a, b: np.testing.assert_allclose(np.asarray(a), np.asarray(b)), tree, expected
+        lambda a, b: np.testing.assert_allclose(np.asarray(a), np.asarray(b)),
+        tree,
+        expected,
     )
 
 

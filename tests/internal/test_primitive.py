@@ -32,7 +32,10 @@ def _scale(x: Any, n: Any, tag: str) -> Any:
 def _jvp(primals: Any, tangents: Any) -> Any:
     x, n, tag = primals
     tx, _, _ = tangents
-    return _scale(x, n, tag), {"y": None if tx is None else _scale(tx, n, tag)["y"], "tag": None}
+    return _scale(x, n, tag), {
+        "y": None if tx is None else _scale(tx, n, tag)["y"],
+        "tag": None,
+    }
 
 
 def _transpose(inputs: Any, cts: Any) -> Any:
@@ -52,7 +55,9 @@ scale_p.def_abstract_eval(eqxi.filter_primitive_def(_abstract))
 ad.primitive_jvps[scale_p] = eqxi.filter_primitive_jvp(_jvp)
 ad.primitive_transposes[scale_p] = eqxi.filter_primitive_transpose(_transpose)
 batching.primitive_batchers[scale_p] = eqxi.filter_primitive_batching(_batch)
-mlir.register_lowering(scale_p, mlir.lower_fun(eqxi.filter_primitive_def(_impl), multiple_results=True))
+mlir.register_lowering(
+    scale_p, mlir.lower_fun(eqxi.filter_primitive_def(_impl), multiple_results=True)
+)
 
 
 def _y(x: Any) -> Any:
@@ -72,7 +77,9 @@ def test_transformations() -> None:
     np.testing.assert_allclose(jax.grad(lambda v: _y(v).sum())(x), [3.0, 3.0])
     np.testing.assert_allclose(jax.jit(jax.grad(lambda v: _y(v).sum()))(x), [3.0, 3.0])
     np.testing.assert_allclose(jax.vmap(_y)(xs), [[3.0, 6.0], [9.0, 12.0]])
-    np.testing.assert_allclose(jax.vmap(jax.grad(lambda v: _y(v).sum()))(xs), [[3.0, 3.0], [3.0, 3.0]])
+    np.testing.assert_allclose(
+        jax.vmap(jax.grad(lambda v: _y(v).sum()))(xs), [[3.0, 3.0], [3.0, 3.0]]
+    )
     (transposed,) = jax.linear_transpose(_y, jnp.ones(2))(jnp.array([1.0, 1.0]))
     np.testing.assert_allclose(transposed, [3.0, 3.0])
     assert [str(e.primitive) for e in jax.make_jaxpr(_y)(x).eqns] == ["scale"]
@@ -94,7 +101,9 @@ def test_create_vprim_batches_automatically() -> None:
                 None if t[0] is None else eqxi.filter_primitive_bind(vp, t[0], p[1]),
             )
         ),
-        eqxi.filter_primitive_transpose(lambda i, c: (eqxi.filter_primitive_bind(vp, c, i[1]), None)),
+        eqxi.filter_primitive_transpose(
+            lambda i, c: (eqxi.filter_primitive_bind(vp, c, i[1]), None)
+        ),
     )
 
     def f(x: Any) -> Any:
@@ -103,16 +112,24 @@ def test_create_vprim_batches_automatically() -> None:
     xs = jnp.array([[1.0, 2.0], [3.0, 4.0]])
     np.testing.assert_allclose(f(jnp.array([1.0, 2.0])), [2.0, 4.0])
     np.testing.assert_allclose(jax.vmap(f)(xs), [[2.0, 4.0], [6.0, 8.0]])
-    np.testing.assert_allclose(jax.grad(lambda x: f(x).sum())(jnp.array([1.0, 2.0])), [2.0, 2.0])
-    np.testing.assert_allclose(jax.vmap(jax.grad(lambda x: f(x).sum()))(xs), [[2.0, 2.0], [2.0, 2.0]])
+    np.testing.assert_allclose(
+        jax.grad(lambda x: f(x).sum())(jnp.array([1.0, 2.0])), [2.0, 2.0]
+    )
+    np.testing.assert_allclose(
+        jax.vmap(jax.grad(lambda x: f(x).sum()))(xs), [[2.0, 2.0], [2.0, 2.0]]
+    )
 
 
 def test_materialise_zeros() -> None:
     np.testing.assert_array_equal(eqxi.materialise_zeros(jnp.ones(2), None), [0.0, 0.0])
     assert eqxi.materialise_zeros((jnp.ones(2), 3), (None, None))[1] is None
     struct = jax.ShapeDtypeStruct((2,), jnp.float32)
-    np.testing.assert_array_equal(eqxi.materialise_zeros(struct, None, allow_struct=True), [0.0, 0.0])
+    np.testing.assert_array_equal(
+        eqxi.materialise_zeros(struct, None, allow_struct=True), [0.0, 0.0]
+    )
     assert eqxi.materialise_zeros(struct, None) is None
     ints = eqxi.materialise_zeros(jnp.ones(2, int), None)
     assert ints.dtype == jax.dtypes.float0 and ints.shape == (2,)
-    np.testing.assert_array_equal(eqxi.materialise_zeros(jnp.ones(2), jnp.full(2, 3.0)), [3.0, 3.0])
+    np.testing.assert_array_equal(
+        eqxi.materialise_zeros(jnp.ones(2), jnp.full(2, 3.0)), [3.0, 3.0]
+    )

@@ -29,19 +29,25 @@ def test_values_and_gradients(kind: Literal["lax", "checkpointed", "bounded"]) -
 
     g_c0, g_xs = jax.grad(loss, argnums=(0, 1))(1.0, XS)
     assert float(g_c0) == pytest.approx(7.3314, rel=1e-5)
-    np.testing.assert_allclose(g_xs, [9.146, 5.19, -1.0950983, -1.5643489, 2.297179], rtol=1e-5)
+    np.testing.assert_allclose(
+        g_xs, [9.146, 5.19, -1.0950983, -1.5643489, 2.297179], rtol=1e-5
+    )
 
 
 @pytest.mark.parametrize("checkpoints", [1, 2, "all"])
 def test_checkpoint_counts(checkpoints: Any) -> None:
     def loss(c0: Any) -> Any:
-        return eqxi.scan(_step, c0, XS, kind="checkpointed", checkpoints=checkpoints)[1].sum()
+        return eqxi.scan(_step, c0, XS, kind="checkpointed", checkpoints=checkpoints)[
+            1
+        ].sum()
 
     assert float(jax.grad(loss)(1.0)) == pytest.approx(7.3314, rel=1e-5)
 
 
 def test_length_without_xs() -> None:
-    carry, ys = eqxi.scan(lambda c, x: (c + 1, c), 0, None, length=3, kind="checkpointed")
+    carry, ys = eqxi.scan(
+        lambda c, x: (c + 1, c), 0, None, length=3, kind="checkpointed"
+    )
     assert int(carry) == 3
     np.testing.assert_array_equal(ys, [0, 1, 2])
 
@@ -52,7 +58,9 @@ def test_buffers(kind: Literal["lax", "checkpointed"]) -> None:
         i, buf = c
         return (i + 1, buf.at[i].set(x * 2)), x
 
-    (i, buf), ys = eqxi.scan(step, (0, jnp.zeros(5)), XS, buffers=lambda c: c[1], kind=kind)
+    (i, buf), ys = eqxi.scan(
+        step, (0, jnp.zeros(5)), XS, buffers=lambda c: c[1], kind=kind
+    )
     assert int(i) == 5
     np.testing.assert_allclose(buf, [0.0, 2.0, 4.0, 6.0, 8.0])
     np.testing.assert_allclose(ys, XS)

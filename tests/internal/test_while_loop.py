@@ -47,11 +47,20 @@ def test_buffers_with_pred(kind: Kind) -> None:
 def test_max_steps_stops_the_loop(kind: Kind) -> None:
     out = eqxi.while_loop(lambda c: c < 30, lambda c: c + 1, 0, kind=kind, max_steps=7)
     assert int(out) == 7
-    assert int(eqxi.while_loop(lambda c: c < 30, lambda c: c + 1, 0, kind=kind, max_steps=0)) == 0
+    assert (
+        int(
+            eqxi.while_loop(
+                lambda c: c < 30, lambda c: c + 1, 0, kind=kind, max_steps=0
+            )
+        )
+        == 0
+    )
 
 
 def test_python_scalars_become_weak_arrays() -> None:
-    i, y = eqxi.while_loop(lambda c: c[0] < 3, lambda c: (c[0] + 1, c[1] * 2), (0, 1.0), kind="lax")
+    i, y = eqxi.while_loop(
+        lambda c: c[0] < 3, lambda c: (c[0] + 1, c[1] * 2), (0, 1.0), kind="lax"
+    )
     assert int(i) == 3 and float(y) == 8.0
     assert y.weak_type
 
@@ -63,20 +72,30 @@ def test_argument_errors() -> None:
         eqxi.while_loop(lambda c: c < 3, lambda c: c + 1, 0, kind="bounded")
     with pytest.raises(ValueError, match="`max_steps` must be a Python integer"):
         eqxi.while_loop(lambda c: c < 3, lambda c: c + 1, 0, kind="lax", max_steps=2.0)  # type: ignore[arg-type]  # testing the error
-    with pytest.raises(ValueError, match="Must specify either `max_steps` or `checkpoints`"):
+    with pytest.raises(
+        ValueError, match="Must specify either `max_steps` or `checkpoints`"
+    ):
         eqxi.while_loop(lambda c: c < 3, lambda c: c + 1, 0, kind="checkpointed")
     with pytest.raises(ValueError, match="Must have at least one checkpoint"):
-        eqxi.while_loop(lambda c: c < 3, lambda c: c + 1, 0, kind="checkpointed", checkpoints=0)
+        eqxi.while_loop(
+            lambda c: c < 3, lambda c: c + 1, 0, kind="checkpointed", checkpoints=0
+        )
     with pytest.raises(ValueError, match="same input and output structure"):
         eqxi.while_loop(lambda c: c < 30, lambda c: c + 1.0, 0, kind="lax")
     with pytest.raises(TypeError):
-        eqxi.while_loop(lambda c: c[0] < 3, lambda c: (c[0] + 1, c[1]), (0, "s"), kind="lax")
+        eqxi.while_loop(
+            lambda c: c[0] < 3, lambda c: (c[0] + 1, c[1]), (0, "s"), kind="lax"
+        )
 
 
 @pytest.mark.parametrize("kind", REVERSE)
 def test_reverse_mode(kind: Kind) -> None:
-    assert float(jax.grad(lambda x: _sine_loop(x, kind, max_steps=10))(0.7)) == pytest.approx(0.80573416, rel=1e-6)
-    grads = jax.vmap(jax.grad(lambda x: _sine_loop(x, kind, max_steps=10)))(jnp.array([0.3, 0.7]))
+    assert float(
+        jax.grad(lambda x: _sine_loop(x, kind, max_steps=10))(0.7)
+    ) == pytest.approx(0.80573416, rel=1e-6)
+    grads = jax.vmap(jax.grad(lambda x: _sine_loop(x, kind, max_steps=10)))(
+        jnp.array([0.3, 0.7])
+    )
     np.testing.assert_allclose(grads, [0.01425525, 0.80573416], rtol=1e-5)
 
 
@@ -88,7 +107,9 @@ def test_vmap(kind: Kind) -> None:
 
 @pytest.mark.parametrize("kind", ["lax", "bounded"])
 def test_forward_mode(kind: Kind) -> None:
-    primal, tangent = jax.jvp(lambda x: _sine_loop(x, kind, max_steps=10), (0.7,), (1.0,))
+    primal, tangent = jax.jvp(
+        lambda x: _sine_loop(x, kind, max_steps=10), (0.7,), (1.0,)
+    )
     assert float(primal) == pytest.approx(0.10190459, rel=1e-6)
     assert float(tangent) == pytest.approx(0.8057343, rel=1e-6)
 
@@ -102,7 +123,9 @@ def test_unsupported_modes_raise() -> None:
 
 @pytest.mark.parametrize("checkpoints", [1, 2, 3, 8, 100])
 def test_any_number_of_checkpoints_gives_the_same_gradient(checkpoints: int) -> None:
-    grad = jax.grad(lambda x: _sine_loop(x, "checkpointed", checkpoints=checkpoints))(0.7)
+    grad = jax.grad(lambda x: _sine_loop(x, "checkpointed", checkpoints=checkpoints))(
+        0.7
+    )
     assert float(grad) == pytest.approx(0.80573416, rel=1e-6)
 
 
@@ -111,7 +134,9 @@ def test_long_loop_with_few_checkpoints() -> None:
         def body(c: tuple[Any, Any]) -> tuple[Any, Any]:
             return c[0] + 1, c[1] * 0.99 + a * 0.01
 
-        return eqxi.while_loop(lambda c: c[0] < 300, body, (0, 1.0), kind="checkpointed", checkpoints=3)[1]  # type: ignore[no-any-return]  # the carry's second leaf
+        return eqxi.while_loop(
+            lambda c: c[0] < 300, body, (0, 1.0), kind="checkpointed", checkpoints=3
+        )[1]  # type: ignore[no-any-return]  # the carry's second leaf
 
     assert float(jax.grad(loss)(jnp.array(0.5))) == pytest.approx(0.9509597, rel=1e-5)
 
@@ -121,7 +146,9 @@ def test_bounded_base() -> None:
         def body(c: tuple[Any, Any]) -> tuple[Any, Any]:
             return c[0] + 1, c[1] * 0.99 + a * 0.01
 
-        return eqxi.while_loop(lambda c: c[0] < 30, body, (0, 1.0), kind="bounded", max_steps=50, base=2)[1]  # type: ignore[no-any-return]  # the carry's second leaf
+        return eqxi.while_loop(
+            lambda c: c[0] < 30, body, (0, 1.0), kind="bounded", max_steps=50, base=2
+        )[1]  # type: ignore[no-any-return]  # the carry's second leaf
 
     assert float(jax.grad(loss)(jnp.array(0.5))) == pytest.approx(0.26029965, rel=1e-5)
 
@@ -135,12 +162,19 @@ def test_gradient_through_buffers(kind: Kind) -> None:
             return i + 1, buf.at[i].set(x), x
 
         _, buf, x = eqxi.while_loop(
-            lambda c: c[0] < 6, body, (0, jnp.zeros(6), a), buffers=lambda c: c[1], kind=kind, max_steps=8
+            lambda c: c[0] < 6,
+            body,
+            (0, jnp.zeros(6), a),
+            buffers=lambda c: c[1],
+            kind=kind,
+            max_steps=8,
         )
         return (buf**2).sum() + x  # type: ignore[no-any-return]  # an array
 
     assert float(jax.grad(loss)(jnp.array(0.8))) == pytest.approx(4.4449453, rel=1e-5)
-    assert float(jax.jit(jax.grad(loss))(jnp.array(0.8))) == pytest.approx(4.4449453, rel=1e-5)
+    assert float(jax.jit(jax.grad(loss))(jnp.array(0.8))) == pytest.approx(
+        4.4449453, rel=1e-5
+    )
 
 
 def test_nested_loop_writes_the_outer_buffer() -> None:
@@ -151,11 +185,18 @@ def test_nested_loop_writes_the_outer_buffer() -> None:
             j, b = d
             return j + 1, b.at[i * 2 + j].set(i * 10.0 + j)
 
-        _, buf = eqxi.while_loop(lambda d: d[0] < 2, inner_body, (0, buf), buffers=lambda d: d[1], kind="lax")
+        _, buf = eqxi.while_loop(
+            lambda d: d[0] < 2, inner_body, (0, buf), buffers=lambda d: d[1], kind="lax"
+        )
         return i + 1, buf
 
     _, buf = eqxi.while_loop(
-        lambda c: c[0] < 3, outer_body, (0, jnp.zeros(6)), buffers=lambda c: c[1], kind="checkpointed", max_steps=5
+        lambda c: c[0] < 3,
+        outer_body,
+        (0, jnp.zeros(6)),
+        buffers=lambda c: c[1],
+        kind="checkpointed",
+        max_steps=5,
     )
     np.testing.assert_allclose(buf, [0.0, 1.0, 10.0, 11.0, 20.0, 21.0])
 
@@ -163,14 +204,22 @@ def test_nested_loop_writes_the_outer_buffer() -> None:
 def test_batched_stopping_and_gradients() -> None:
     def run(n: Any) -> Any:
         return eqxi.while_loop(
-            lambda c: c[0] < n, lambda c: (c[0] + 1, c[1] * 2.0), (0, 1.0), kind="checkpointed", max_steps=10
+            lambda c: c[0] < n,
+            lambda c: (c[0] + 1, c[1] * 2.0),
+            (0, 1.0),
+            kind="checkpointed",
+            max_steps=10,
         )[1]
 
     np.testing.assert_allclose(jax.vmap(run)(jnp.array([1, 3, 20])), [2.0, 8.0, 1024.0])
 
     def power(a: Any, n: Any) -> Any:
         return eqxi.while_loop(
-            lambda c: c[0] < n, lambda c: (c[0] + 1, c[1] * a), (0, 1.0), kind="checkpointed", checkpoints=2
+            lambda c: c[0] < n,
+            lambda c: (c[0] + 1, c[1] * a),
+            (0, 1.0),
+            kind="checkpointed",
+            checkpoints=2,
         )[1]
 
     grads = jax.vmap(jax.grad(power), in_axes=(None, 0))(1.5, jnp.array([0, 1, 4]))
@@ -178,7 +227,15 @@ def test_batched_stopping_and_gradients() -> None:
 
 
 def test_buffer_at_set() -> None:
-    np.testing.assert_allclose(eqxi.buffer_at_set(jnp.zeros(3), 1, 5.0), [0.0, 5.0, 0.0])
-    np.testing.assert_allclose(eqxi.buffer_at_set(jnp.zeros(3), 1, 5.0, pred=False), [0.0, 0.0, 0.0])
-    np.testing.assert_allclose(eqxi.buffer_at_set(jnp.zeros(3), 1, 5.0, pred=jnp.array(False)), [0.0, 0.0, 0.0])
-    np.testing.assert_allclose(eqxi.buffer_at_set(jnp.zeros(3), 1, 5.0, mode="drop"), [0.0, 5.0, 0.0])
+    np.testing.assert_allclose(
+        eqxi.buffer_at_set(jnp.zeros(3), 1, 5.0), [0.0, 5.0, 0.0]
+    )
+    np.testing.assert_allclose(
+        eqxi.buffer_at_set(jnp.zeros(3), 1, 5.0, pred=False), [0.0, 0.0, 0.0]
+    )
+    np.testing.assert_allclose(
+        eqxi.buffer_at_set(jnp.zeros(3), 1, 5.0, pred=jnp.array(False)), [0.0, 0.0, 0.0]
+    )
+    np.testing.assert_allclose(
+        eqxi.buffer_at_set(jnp.zeros(3), 1, 5.0, mode="drop"), [0.0, 5.0, 0.0]
+    )

@@ -51,7 +51,7 @@ def bounded_while_loop(
                     return sub(s), None
 
                 out, _ = lax.scan(scan_body, state, None, length=base)
-                return out  # type: ignore[no-any-return]  # scan keeps the carry
+                return out
 
         def guarded(state: State) -> State:
             return lax.cond(running(state), inner, lambda s: s, state)  # type: ignore[no-any-return]  # cond keeps the carry

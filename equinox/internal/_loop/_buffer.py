@@ -62,16 +62,21 @@ class _BufferRef:
         self._item = item
 
     def set(self, x: ArrayLike, *, pred: ArrayLike = True, **kwargs: Any) -> Buffer:
-        return Buffer(_guarded_set(self._buffer._array, self._item, x, pred, **kwargs))
+        array = self._buffer._array  # pyright: ignore[reportPrivateUsage]  # the buffer's own helper class
+        return Buffer(_guarded_set(array, self._item, x, pred, **kwargs))
 
 
-def _guarded_set(array: Array, item: Any, x: ArrayLike, pred: ArrayLike, **kwargs: Any) -> Array:
+def _guarded_set(
+    array: Array, item: Any, x: ArrayLike, pred: ArrayLike, **kwargs: Any
+) -> Array:
     if pred is True:
         return array.at[item].set(x, **kwargs)
     if pred is False:
         return array
     old = array.at[item].get(**({"mode": kwargs["mode"]} if "mode" in kwargs else {}))
-    new = jnp.where(pred, jnp.broadcast_to(jnp.asarray(x, array.dtype), jnp.shape(old)), old)
+    new = jnp.where(
+        pred, jnp.broadcast_to(jnp.asarray(x, array.dtype), jnp.shape(old)), old
+    )
     return array.at[item].set(new, **kwargs)
 
 
@@ -81,7 +86,12 @@ MaybeBuffer: TypeAlias = _T | Buffer
 
 
 def buffer_at_set(
-    buffer: Array | Buffer, item: Any, x: ArrayLike, *, pred: ArrayLike = True, **kwargs: Any
+    buffer: Array | Buffer,
+    item: Any,
+    x: ArrayLike,
+    *,
+    pred: ArrayLike = True,
+    **kwargs: Any,
 ) -> Array | Buffer:
     """As `buffer.at[item].set(x)`, and supports the `pred` argument even if
     `buffer` is a plain array (e.g. a buffer-using body called outside a

@@ -26,7 +26,7 @@ the way (the body is closure-converted so they are explicit inputs).
 
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import jax
 import jax.numpy as jnp
@@ -38,6 +38,10 @@ from ..._closure_convert import filter_closure_convert
 from ..._filters import combine, is_inexact_array, partition
 
 Leaves = list[Any]
+
+# Typed views of JAX functions that pyright sees as partly untyped.
+_vjp = cast("Callable[..., tuple[Any, Callable[..., Any]]]", jax.vjp)  # pyright: ignore[reportUnknownMemberType]  # partly untyped
+_switch = cast("Callable[..., Any]", lax.switch)  # pyright: ignore[reportUnknownMemberType]  # partly untyped
 
 
 def default_checkpoints(max_steps: int) -> int:
@@ -75,7 +79,9 @@ def checkpointed_while_loop(
     return _differentiable_loop(body, cond, leaves, max_steps, checkpoints)
 
 
-def _forward(body: Any, cond: Any, leaves: Leaves, max_steps: int | None) -> tuple[Leaves, Any]:
+def _forward(
+    body: Any, cond: Any, leaves: Leaves, max_steps: int | None
+) -> tuple[Leaves, Any]:
     def keep_going(state: tuple[Leaves, Any]) -> Any:
         carry, n = state
         pred = cond(carry)
@@ -111,11 +117,14 @@ def _differentiable_loop(
         ct_body, ct_init = _backward(body, init, n, ct, checkpoints)
         return ct_body, jtu.tree_map(_zero_cotangent, cond), ct_init
 
-    loop.defvjp(loop_fwd, loop_bwd)
-    return loop(body, cond, leaves)  # type: ignore[no-any-return]  # the carry
+    loop.defvjp(loop_fwd, loop_bwd)  # pyright: ignore[reportUnknownMemberType]  # jax leaves defvjp partly untyped
+    run = cast("Callable[[Any, Any, Leaves], Leaves]", loop)
+    return run(body, cond, leaves)
 
 
-def _backward(body: Any, init: Leaves, n: Any, ct: Leaves, checkpoints: int) -> tuple[Any, Leaves]:
+def _backward(
+    body: Any, init: Leaves, n: Any, ct: Leaves, checkpoints: int
+) -> tuple[Any, Leaves]:
     diff_pos = [i for i, x in enumerate(init) if is_inexact_array(x)]
     body_diff, body_static = partition(body, is_inexact_array)
 
@@ -127,12 +136,15 @@ def _backward(body: Any, init: Leaves, n: Any, ct: Leaves, checkpoints: int) -> 
             out = combine(b_diff, body_static)(full)
             return [out[i] for i in diff_pos]
 
-        _, vjp = jax.vjp(step, body_diff, [x[i] for i in diff_pos])
+        _, vjp = _vjp(step, body_diff, [x[i] for i in diff_pos])
         d_body, d_x = vjp(ct_diff)
         return d_body, d_x
 
     stack_idx = jnp.zeros(checkpoints, jnp.int32)
-    stack = [jnp.zeros((checkpoints, *jnp.shape(x)), jnp.result_type(x)).at[0].set(x) for x in init]
+    stack = [
+        jnp.zeros((checkpoints, *jnp.shape(x)), jnp.result_type(x)).at[0].set(x)
+        for x in init
+    ]
     ct_diff0 = [jnp.asarray(ct[i], jnp.result_type(init[i])) for i in diff_pos]
     acc0 = jtu.tree_map(jnp.zeros_like, body_diff)
     state0 = (n - 1, jnp.array(1, jnp.int32), stack_idx, stack, ct_diff0, acc0)
@@ -161,16 +173,20 @@ def _backward(body: Any, init: Leaves, n: Any, ct: Leaves, checkpoints: int) -> 
             return t - 1, top, idx, vals, d_x, jtu.tree_map(jnp.add, acc, d_body)
 
         branch = jnp.where(i == t, 0, jnp.where(top < checkpoints, 1, 2))
-        return lax.switch(branch, [at_target, push, recompute], None)
+        return _switch(branch, [at_target, push, recompute], None)
 
     final = lax.while_loop(not_done, one, state0)
     ct_diff, acc = final[4], final[5]
     ct_init = [_zero_cotangent(x) for x in init]
     for i, c in zip(diff_pos, ct_diff, strict=True):
         ct_init[i] = c
+
     # `acc` has `None` where `body` holds a non-differentiable leaf.
+    def cotangent(x: Any, a: Any) -> Any:
+        return _zero_cotangent(x) if a is None else a
+
     ct_body = jtu.tree_map(
-        lambda x, a: _zero_cotangent(x) if a is None else a,
+        cotangent,
         body,
         acc,
         is_leaf=lambda x: x is None,

@@ -7,7 +7,7 @@ The checkpointed kind is a checkpointed `while_loop` over
 
 import math
 from collections.abc import Callable
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 import jax
 import jax.numpy as jnp
@@ -20,6 +20,7 @@ from ._while_loop import buffer_positions, while_loop
 _Carry = TypeVar("_Carry")
 _X = TypeVar("_X")
 _Y = TypeVar("_Y")
+_eval_shape = cast("Callable[..., Any]", jax.eval_shape)  # pyright: ignore[reportUnknownMemberType]  # partly untyped
 
 
 def _length(xs: Any, length: int | None) -> int:
@@ -29,7 +30,9 @@ def _length(xs: Any, length: int | None) -> int:
     if len(sizes) != 1:
         raise ValueError(
             "scan got inconsistent lengths: `length` and the leading axis sizes of "
-            f"`xs` give {sorted(sizes)}" if sizes else "scan needs `length` when `xs` has no arrays"
+            f"`xs` give {sorted(sizes)}"
+            if sizes
+            else "scan needs `length` when `xs` has no arrays"
         )
     return sizes.pop()
 
@@ -61,7 +64,9 @@ def scan(
         )
 
     def unwrap(carry: Any) -> Any:
-        leaves, out_treedef = jtu.tree_flatten(carry, is_leaf=lambda x: isinstance(x, Buffer))
+        leaves, out_treedef = jtu.tree_flatten(
+            carry, is_leaf=lambda x: isinstance(x, Buffer)
+        )
         return jtu.tree_unflatten(
             out_treedef,
             [x._array if isinstance(x, Buffer) else x for x in leaves],  # pyright: ignore[reportPrivateUsage]  # our own class
@@ -74,23 +79,36 @@ def scan(
     if kind != "checkpointed" or num == 0:
         # "bounded" (accepted, as by the original): a scan has a fixed length,
         # so `lax.scan` is already forward- and reverse-mode differentiable.
-        return lax.scan(step, init, xs, length=num)  # type: ignore[no-any-return]  # scan keeps the types
+        return lax.scan(step, init, xs, length=num)
     if checkpoints == "all":
         checkpoints = max(num, 1)
     elif checkpoints is None:
         checkpoints = max(1, math.isqrt(num))
     init = jtu.tree_map(jnp.asarray, init)
-    x0 = jtu.tree_map(lambda x: x[0], xs)
-    _, y_struct = jax.eval_shape(step, init, x0)
-    ys0 = jtu.tree_map(lambda s: jnp.zeros((num, *s.shape), s.dtype), y_struct)
+
+    def first(x: Any) -> Any:
+        return x[0]
+
+    def stacked_zeros(s: Any) -> Any:
+        return jnp.zeros((num, *s.shape), s.dtype)
+
+    _, y_struct = _eval_shape(step, init, jtu.tree_map(first, xs))
+    ys0 = jtu.tree_map(stacked_zeros, y_struct)
 
     def cond(state: Any) -> Any:
         return state[0] < num
 
     def body(state: Any) -> Any:
         i, carry, ys = state
-        new_carry, y = step(carry, jtu.tree_map(lambda x: x[i], xs))
-        ys = jtu.tree_map(lambda b, v: b.at[i].set(v), ys, y, is_leaf=lambda b: isinstance(b, Buffer))
+
+        def at_i(x: Any) -> Any:
+            return x[i]
+
+        def write(b: Any, v: Any) -> Any:
+            return b.at[i].set(v)
+
+        new_carry, y = step(carry, jtu.tree_map(at_i, xs))
+        ys = jtu.tree_map(write, ys, y, is_leaf=lambda b: isinstance(b, Buffer))
         return i + 1, new_carry, ys
 
     _, carry, ys = while_loop(

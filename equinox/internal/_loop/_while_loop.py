@@ -7,7 +7,7 @@ around the user's `cond_fun` and `body_fun`.
 """
 
 from collections.abc import Callable, Sequence
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 import jax
 import jax.numpy as jnp
@@ -21,6 +21,7 @@ from ._checkpointed import checkpointed_while_loop
 
 _Carry = TypeVar("_Carry")
 Leaves = list[Any]
+_eval_shape = cast("Callable[..., Any]", jax.eval_shape)  # pyright: ignore[reportUnknownMemberType]  # partly untyped
 Kind = Literal["lax", "checkpointed", "bounded"]
 
 
@@ -31,7 +32,9 @@ class _Position:
         self.index = index
 
 
-def buffer_positions(buffers: Callable[[Any], Any] | None, treedef: Any, num_leaves: int) -> frozenset[int]:
+def buffer_positions(
+    buffers: Callable[[Any], Any] | None, treedef: Any, num_leaves: int
+) -> frozenset[int]:
     """Which carry leaves `buffers(carry)` selects."""
     if buffers is None:
         return frozenset()
@@ -82,7 +85,9 @@ class FlatLoop:
 
     def body(self, leaves: Leaves) -> Leaves:
         out = self.body_fun(self.wrap(leaves))
-        out_leaves, out_treedef = jtu.tree_flatten(out, is_leaf=lambda x: isinstance(x, Buffer))
+        out_leaves, out_treedef = jtu.tree_flatten(
+            out, is_leaf=lambda x: isinstance(x, Buffer)
+        )
         out_leaves = [x._array if isinstance(x, Buffer) else x for x in out_leaves]  # pyright: ignore[reportPrivateUsage]  # our own class
         if out_treedef != self.treedef:
             raise ValueError(
@@ -92,7 +97,9 @@ class FlatLoop:
         out_leaves = [jnp.asarray(x) for x in out_leaves]
         before, after = _describe(leaves), _describe(out_leaves)
         if before != after:
-            diff = [f"- {b} + {a}" for b, a in zip(before, after, strict=True) if b != a]
+            diff = [
+                f"- {b} + {a}" for b, a in zip(before, after, strict=True) if b != a
+            ]
             raise ValueError(
                 "`body_fun` must have the same input and output structure. "
                 "Difference is: " + "; ".join(diff)
@@ -103,7 +110,9 @@ class FlatLoop:
 def _match_weak(out: Any, like: Any) -> Any:
     """Give a body output the weak-typedness of its input (scan and cond need
     identical types)."""
-    if getattr(jax.typeof(out), "weak_type", False) and not getattr(jax.typeof(like), "weak_type", False):
+    if getattr(jax.typeof(out), "weak_type", False) and not getattr(
+        jax.typeof(like), "weak_type", False
+    ):
         return jnp.asarray(out, jnp.result_type(like))
     return out
 
@@ -111,7 +120,11 @@ def _match_weak(out: Any, like: Any) -> Any:
 def _strengthen(loop: FlatLoop, leaves: Leaves) -> Leaves:
     """Where the body turns a weakly typed input into a strongly typed output,
     start from the strong type (as `lax.while_loop` does)."""
-    structs = jax.eval_shape(lambda ls: _raw_body(loop, ls), leaves)
+
+    def raw(ls: Leaves) -> Leaves:
+        return _raw_body(loop, ls)
+
+    structs: Any = _eval_shape(raw, leaves)
     result: Leaves = []
     for x, s in zip(leaves, structs, strict=True):
         weak_in = getattr(jax.typeof(x), "weak_type", False)
@@ -129,7 +142,7 @@ def _raw_body(loop: FlatLoop, leaves: Leaves) -> Leaves:
 
 def _lax_while_loop(loop: FlatLoop, leaves: Leaves, max_steps: int | None) -> Leaves:
     if max_steps is None:
-        return lax.while_loop(loop.cond, loop.body, leaves)  # type: ignore[no-any-return]  # the carry
+        return lax.while_loop(loop.cond, loop.body, leaves)
 
     def cond(state: tuple[Any, Leaves]) -> Any:
         step, carry = state
@@ -140,7 +153,7 @@ def _lax_while_loop(loop: FlatLoop, leaves: Leaves, max_steps: int | None) -> Le
         return step + 1, loop.body(carry)
 
     _, out = lax.while_loop(cond, body, (jnp.array(0, jnp.int32), leaves))
-    return out  # type: ignore[no-any-return]  # the carry
+    return out
 
 
 def while_loop(
@@ -171,7 +184,8 @@ def while_loop(
     """
     if kind not in ("lax", "checkpointed", "bounded"):
         raise ValueError(f"Unrecognised kind of while loop '{kind}'")
-    if max_steps is not None and (not isinstance(max_steps, int) or isinstance(max_steps, bool)):
+    # Checked at run time: untyped callers may pass anything.
+    if max_steps is not None and type(cast(object, max_steps)) is not int:
         raise ValueError("`max_steps` must be a Python integer")
     if kind == "bounded" and max_steps is None:
         raise ValueError("kind='bounded' requires `max_steps` to be specified")
@@ -183,19 +197,21 @@ def while_loop(
     positions = buffer_positions(buffers, treedef, len(leaves)) | outer
     loop = FlatLoop(cond_fun, body_fun, treedef, positions)
     if max_steps is not None and max_steps <= 0:
-        return _rebuild(treedef, leaves, outer)
+        return cast("_Carry", _rebuild(treedef, leaves, outer))
     if kind == "lax":
         out = _lax_while_loop(loop, leaves, max_steps)
     elif kind == "bounded":
         assert max_steps is not None
         leaves = _strengthen(loop, leaves)
-        out = bounded_while_loop(loop.cond, loop.body, leaves, max_steps=max_steps, base=base)
+        out = bounded_while_loop(
+            loop.cond, loop.body, leaves, max_steps=max_steps, base=base
+        )
     else:
         leaves = _strengthen(loop, leaves)
         out = checkpointed_while_loop(
             loop.cond, loop.body, leaves, max_steps=max_steps, checkpoints=checkpoints
         )
-    return _rebuild(treedef, out, outer)
+    return cast("_Carry", _rebuild(treedef, out, outer))
 
 
 def _is_buffer(x: object) -> bool:

@@ -31,8 +31,15 @@ def show(name, value):
 rc = diffrax.RecursiveCheckpointAdjoint()
 sol = solve(jnp.array(1.0), jnp.array(1.0), rc)
 show("y(2)", sol.ys)
-print("num_steps", int(sol.stats["num_steps"]), "result", sol.result == diffrax.RESULTS.successful)
-dense = solve(jnp.array(1.0), jnp.array(1.0), rc, diffrax.SaveAt(ts=jnp.linspace(0.0, 2.0, 5)))
+print(
+    "num_steps",
+    int(sol.stats["num_steps"]),
+    "result",
+    sol.result == diffrax.RESULTS.successful,
+)
+dense = solve(
+    jnp.array(1.0), jnp.array(1.0), rc, diffrax.SaveAt(ts=jnp.linspace(0.0, 2.0, 5))
+)
 show("ys(ts)", dense.ys)
 
 for name, adjoint in [
@@ -40,12 +47,14 @@ for name, adjoint in [
     ("recursive_ckpt4", diffrax.RecursiveCheckpointAdjoint(checkpoints=4)),
     ("backsolve", diffrax.BacksolveAdjoint()),
 ]:
-    g = jax.grad(lambda y0, k: solve(y0, k, adjoint).ys.sum(), argnums=(0, 1))(
+    g = jax.grad(lambda y0, k, a=adjoint: solve(y0, k, a).ys.sum(), argnums=(0, 1))(
         jnp.array(1.0), jnp.array(1.0)
     )
     show(f"grad_{name}", jnp.stack(g))
 
 ys = jax.vmap(lambda y0: solve(y0, jnp.array(0.5), rc).ys)(jnp.array([1.0, 2.0, -3.0]))
 show("vmap_y0", ys)
-gv = jax.vmap(jax.grad(lambda k: solve(jnp.array(1.0), k, rc).ys.sum()))(jnp.array([0.5, 1.0]))
+gv = jax.vmap(jax.grad(lambda k: solve(jnp.array(1.0), k, rc).ys.sum()))(
+    jnp.array([0.5, 1.0])
+)
 show("vmap_grad_k", gv)

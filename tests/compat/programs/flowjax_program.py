@@ -4,13 +4,14 @@ Parameters are reset to a deterministic function of their shapes before
 training, so the figures do not depend on how `eqx.nn` layers draw their
 initial weights (which differs between implementations)."""
 
-import equinox as eqx
 import jax
 import jax.numpy as jnp
 import jax.random as jr
 from flowjax.distributions import Normal
 from flowjax.flows import masked_autoregressive_flow
 from flowjax.train import fit_to_data
+
+import equinox as eqx
 
 
 def show(name, value):
@@ -35,7 +36,9 @@ flow = masked_autoregressive_flow(
     key, base_dist=Normal(jnp.zeros(2)), flow_layers=2, nn_width=8
 )
 flow = deterministic(flow)
-print("num_leaves", len(jax.tree_util.tree_leaves(eqx.filter(flow, eqx.is_inexact_array))))
+print(
+    "num_leaves", len(jax.tree_util.tree_leaves(eqx.filter(flow, eqx.is_inexact_array)))
+)
 show("log_prob_before", flow.log_prob(data[:3]))
 flow, losses = fit_to_data(
     jr.key(2), flow, data, learning_rate=1e-2, max_epochs=15, show_progress=False

@@ -18,7 +18,12 @@ def cubic(y, a):
 newton = optx.Newton(rtol=1e-5, atol=1e-6)
 sol = optx.root_find(cubic, newton, jnp.array(1.0), args=jnp.array(2.0))
 show("newton_root", sol.value)
-print("newton_ok", bool(sol.result == optx.RESULTS.successful), "steps", int(sol.stats["num_steps"]))
+print(
+    "newton_ok",
+    bool(sol.result == optx.RESULTS.successful),
+    "steps",
+    int(sol.stats["num_steps"]),
+)
 
 vec_sol = optx.root_find(
     lambda y, _: jnp.array([y[0] ** 2 + y[1] ** 2 - 4.0, y[0] - y[1]]),
@@ -27,7 +32,12 @@ vec_sol = optx.root_find(
 )
 show("newton_vector", vec_sol.value)
 
-show("grad_root", jax.grad(lambda a: optx.root_find(cubic, newton, jnp.array(1.0), args=a).value)(jnp.array(2.0)))
+show(
+    "grad_root",
+    jax.grad(lambda a: optx.root_find(cubic, newton, jnp.array(1.0), args=a).value)(
+        jnp.array(2.0)
+    ),
+)
 
 ts = jnp.linspace(0.0, 1.0, 8)
 data = 2.0 * jnp.exp(-1.5 * ts) + 0.01 * jnp.sin(20.0 * ts)
@@ -51,5 +61,7 @@ bfgs = optx.BFGS(rtol=1e-5, atol=1e-6)
 mini = optx.minimise(rosenbrock, bfgs, jnp.array([-1.2, 1.0]), max_steps=500)
 show("bfgs_min", mini.value)
 print("bfgs_ok", bool(mini.result == optx.RESULTS.successful))
-roots = jax.vmap(lambda a: optx.root_find(cubic, newton, jnp.array(1.0), args=a).value)(jnp.array([1.0, 8.0, 27.0]))
+roots = jax.vmap(lambda a: optx.root_find(cubic, newton, jnp.array(1.0), args=a).value)(
+    jnp.array([1.0, 8.0, 27.0])
+)
 show("vmap_roots", roots)

@@ -3,12 +3,13 @@
 Weights are reset to a deterministic function of their shapes so the figures
 do not depend on `eqx.nn`'s initialisation."""
 
-import equinox as eqx
 import jax
 import jax.numpy as jnp
 import jax.random as jr
 import quax
 import quax.examples.lora as lora
+
+import equinox as eqx
 
 
 def show(name, value):
