@@ -58,6 +58,16 @@ _BAD = _PRELUDE + textwrap.dedent(
     batched(a23, a5)  # E: jaxtyping-shape
     plus1(a3, a5)  # E: jaxtyping-shape
     scalar(a3)  # E: jaxtyping-shape
+
+    # Inferred between annotations: einsum subscripts, names of one scope.
+    def ein(a: Float[Array, "i j"], b: Float[Array, "j k"]) -> Float[Array, "i k"]:
+        return jnp.einsum("ij,jk->ik", a, b)
+
+    jnp.einsum("ij,jk->ik", a23, a23)  # E: jaxtyping-shape
+    jnp.einsum("ij,jk->ik", a23)  # E: jaxtyping-shape
+
+    def mixed(x: Float[Array, "n"], y: Float[Array, "m"]) -> Float[Array, "n"]:
+        return x + y  # E: jaxtyping-names
     wrong: Float[Array, "2 8"] = mm(a23, a37)  # E: jaxtyping-shape
     wrong_dtype: Int[Array, "3"] = a3  # E: jaxtyping-dtype
 
@@ -167,6 +177,22 @@ _ENDING = (
 )
 
 
+# The `jaxtyping-names` strictness is a switch: its own error code.
+_SWITCHED = (
+    '# mypy: disable-error-code="jaxtyping-names"\n'
+    + _PRELUDE
+    + textwrap.dedent(
+        """
+    def mixed(x: Float[Array, "n"], y: Float[Array, "m"]) -> Float[Array, "n"]:
+        return x + y
+
+    def sizes(x: Float[Array, "3"], y: Float[Array, "4"]) -> Float[Array, "3"]:
+        return x + y  # E: jaxtyping-shape
+    """
+    )
+)
+
+
 def _entry(tmp: Path) -> Path:
     entry = tmp / "shapes_entry.py"
     entry.write_text(
@@ -223,13 +249,21 @@ def batch(
     (tmp / "bad.py").write_text(_BAD)
     (tmp / "good.py").write_text(_GOOD)
     (tmp / "ending.py").write_text(_ENDING)
-    out = _run([tmp / "bad.py", tmp / "good.py", tmp / "ending.py"], cache)
+    (tmp / "switched.py").write_text(_SWITCHED)
+    files = ["bad.py", "good.py", "ending.py", "switched.py"]
+    out = _run([tmp / name for name in files], cache)
     return tmp, out
 
 
 def test_every_marked_bug_is_reported(batch: tuple[Path, list[str]]) -> None:
     tmp, out = batch
     assert _errors(out, str(tmp / "bad.py")) == _expected(_BAD), "\n".join(out)
+
+
+def test_names_strictness_can_be_switched_off(batch: tuple[Path, list[str]]) -> None:
+    tmp, out = batch
+    found = _errors(out, str(tmp / "switched.py"))
+    assert found == _expected(_SWITCHED), "\n".join(out)
 
 
 def test_module_ending_in_raise(batch: tuple[Path, list[str]]) -> None:
