@@ -23,8 +23,11 @@ import jax
 import jax.numpy as jnp
 import jax.tree_util as jtu
 import numpy as np
+from jax.extend.core import Literal as JaxprLiteral
+from jax.extend.core import jaxpr_as_fun
 
 from . import _jax_typed as jaxt
+from ._errors import equinox_error_from
 from ._leaves import ARRAY_TYPES, PyTree, is_inexact
 from ._traced_call import SplitOutput
 
@@ -315,7 +318,11 @@ def filter_jvp(
             f"for leaves that are not differentiated): {e}"
         ) from None
     mask = [is_inexact(leaf) or isinstance(leaf, float) for leaf in leaves]
-    diff = [jnp.asarray(leaf) for leaf, m in zip(leaves, mask, strict=True) if m]
+    # A `None` tangent is a symbolic zero: that leaf is not differentiated.
+    perturbed = [
+        m and t is not None for m, t in zip(mask, tangent_subtrees, strict=True)
+    ]
+    diff: list[Any] = []
     diff_tangents: list[Any] = []
     for i, (leaf, m, t) in enumerate(zip(leaves, mask, tangent_subtrees, strict=True)):
         if not m:
@@ -327,38 +334,96 @@ def filter_jvp(
                     "use None there."
                 )
             continue
-        primal = jnp.asarray(leaf)
         if t is None:
-            diff_tangents.append(jnp.zeros_like(primal))
             continue
+        primal = jnp.asarray(leaf)
         tangent = jnp.asarray(t)
         if tangent.shape != primal.shape:
             raise ValueError(
                 f"filter_jvp: the tangent for primal leaf {i} has shape "
                 f"{tangent.shape}, but the primal has shape {primal.shape}."
             )
-        diff_tangents.append(tangent.astype(primal.dtype))
+        if tangent.dtype != primal.dtype:
+            # TypeError: the class Equinox (and jax.jvp) raises here.
+            raise TypeError(
+                f"filter_jvp: the tangent for primal leaf {i} has dtype "
+                f"{tangent.dtype}, but the primal has dtype {primal.dtype}."
+            )
+        diff.append(primal)
+        diff_tangents.append(tangent)
     output = SplitOutput()
+    aux_output = SplitOutput()
 
-    def differentiable(diff_leaves: list[Any]) -> Any:
+    def call(diff_leaves: list[Any]) -> tuple[list[Any], list[Any]]:
         it = iter(diff_leaves)
-        full = [next(it) if m else leaf for leaf, m in zip(leaves, mask, strict=True)]
+        full = [
+            next(it) if p else leaf for leaf, p in zip(leaves, perturbed, strict=True)
+        ]
         out = fn(*treedef.unflatten(full), **kwargs)
         if has_aux:
             main, aux = _split_aux(out, "filter_jvp")
-            return output.split(main), aux
-        return output.split(out)
+            return output.split(main), aux_output.split(aux)
+        return output.split(out), []
 
-    result = jaxt.jvp(differentiable, (diff,), (diff_tangents,), has_aux=has_aux)
-    out, tangents_out = result[0], result[1]
-    tangents_out = [
-        t if is_inexact(o) else None for o, t in zip(out, tangents_out, strict=True)
-    ]
+    if diff:
+        out, aux_arrays, tangents_out = _jvp_with_symbolic_zeros(
+            call, diff, diff_tangents
+        )
+    else:
+        # Nothing is perturbed: every output tangent is a symbolic zero.
+        out, aux_arrays = call([])
+        tangents_out = [None] * len(out)
     primal_tree = output.rebuild(out)
     tangent_tree = output.arrays_only(tangents_out)
     if has_aux:
-        return primal_tree, tangent_tree, result[2]
+        return primal_tree, tangent_tree, aux_output.rebuild(aux_arrays)
     return primal_tree, tangent_tree
+
+
+def _depends_on(jaxpr: Any, sources: set[Any]) -> list[bool]:
+    """For each output of `jaxpr`: may it depend on any variable in
+    `sources`? (Conservative for primitives with inner jaxprs.)"""
+    reached = set(sources)
+    for eqn in jaxpr.eqns:
+        if any(not isinstance(v, JaxprLiteral) and v in reached for v in eqn.invars):
+            reached.update(eqn.outvars)
+    return [not isinstance(v, JaxprLiteral) and v in reached for v in jaxpr.outvars]
+
+
+def _jvp_with_symbolic_zeros(
+    call: Callable[[list[Any]], tuple[list[Any], list[Any]]],
+    diff: list[Any],
+    diff_tangents: list[Any],
+) -> tuple[list[Any], list[Any], list[Any]]:
+    """`jax.jvp` of `call`, with `None` for each output tangent that cannot
+    depend on the input tangents (as Equinox returns them): the JVP is traced
+    to a jaxpr once, its data flow read, and the jaxpr evaluated."""
+    sizes: list[int] = []
+
+    def jvp_call(primals: list[Any], tangents: list[Any]) -> list[Any]:
+        (out, aux), (t_out, _) = jaxt.jvp(call, (primals,), (tangents,))
+        sizes[:] = [len(out), len(aux)]
+        return [*out, *aux, *t_out]
+
+    closed: Any = jaxt.make_jaxpr(jvp_call)(diff, diff_tangents)
+    run = cast("Callable[..., Sequence[Any]]", jaxpr_as_fun(closed))
+    try:
+        values: list[Any] = list(run(*diff, *diff_tangents))
+    except Exception as error:
+        # A failed `eqx.error_if` in eager code: raise it as itself.
+        checked = equinox_error_from(error)
+        if checked is None:
+            raise
+        raise checked from None
+    num_out, num_aux = sizes
+    tangent_vars = set(closed.jaxpr.invars[len(diff) :])
+    depends = _depends_on(closed.jaxpr, tangent_vars)[num_out + num_aux :]
+    out = values[:num_out]
+    tangents = [
+        t if d and is_inexact(o) else None
+        for o, t, d in zip(out, values[num_out + num_aux :], depends, strict=True)
+    ]
+    return out, values[num_out : num_out + num_aux], tangents
 
 
 @overload

@@ -97,6 +97,22 @@ def test_grad_keywords_and_constant_output() -> None:
     assert grad.tolist() == [2.0, 2.0]
 
 
+def test_jvp_symbolic_zeros() -> None:
+    # Output tangents that cannot depend on the input tangents are None.
+    def pair(x: jax.Array, y: jax.Array) -> tuple[jax.Array, jax.Array]:
+        return x, y
+
+    _, (tx, ty) = eqx.filter_jvp(pair, (_X, _X), (jnp.ones(2), None))
+    assert tx.tolist() == [1.0, 1.0] and ty is None
+    _, tangents = eqx.filter_jvp(lambda x: (x, jnp.zeros(2)), (_X,), (jnp.ones(2),))
+    assert tangents[0].tolist() == [1.0, 1.0] and tangents[1] is None
+    stopped = eqx.filter_jvp(jax.lax.stop_gradient, (_X,), (jnp.ones(2),))
+    assert stopped[1] is None
+    assert eqx.filter_jvp(lambda x: x, (1.0,), (None,)) == (1.0, None)
+    with pytest.raises(TypeError):  # tangent dtype differs from the primal's
+        eqx.filter_jvp(lambda x: x, (_X,), (jnp.ones(2, jnp.float16),))
+
+
 def test_jvp_and_vjp_misuse() -> None:
     with pytest.raises(TypeError):  # a tangent for a static argument
         eqx.filter_jvp(lambda x, n: x * n, (_X, 3), (jnp.ones(2), 1))
