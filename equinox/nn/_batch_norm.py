@@ -123,7 +123,8 @@ class BatchNorm(StatefulLayer):
         self.momentum = _check_fraction("momentum", momentum)
         self.inference = bool(inference)
         if mode == "legacy":
-            warnings.warn(_LEGACY_WARNING, UserWarning, stacklevel=2)
+            # stacklevel 3: past Module's construction machinery, to the caller.
+            warnings.warn(_LEGACY_WARNING, UserWarning, stacklevel=3)
             mode = "ema"
         if mode not in ("ema", "batch", "renorm"):
             raise ValueError(

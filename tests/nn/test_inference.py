@@ -25,7 +25,7 @@ def test_flips_every_inference_field_including_nested() -> None:
         [
             eqx.nn.Linear(4, 4, key=k1),
             eqx.nn.Dropout(0.2),
-            eqx.nn.BatchNorm(4, "batch"),
+            eqx.nn.BatchNorm(4, "batch", mode="batch"),
             eqx.nn.SpectralNorm(eqx.nn.Linear(4, 4, key=k2), key=k3),
             eqx.nn.Lambda(
                 eqx.nn.Sequential([eqx.nn.Dropout(0.3), eqx.nn.Dropout(0.1)])

@@ -221,7 +221,7 @@ def test_layer_passes_its_own_checks(
 
 
 def test_stateful_layers_pass_their_own_checks() -> None:
-    bn, state = nn.make_with_state(nn.BatchNorm)(3, axis_name="batch")
+    bn, state = nn.make_with_state(nn.BatchNorm)(3, axis_name="batch", mode="batch")
     out, state = jax.vmap(bn, axis_name="batch", in_axes=(0, None), out_axes=(0, None))(
         jnp.ones((5, 3, 2)), state
     )
