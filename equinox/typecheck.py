@@ -432,8 +432,8 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def _run_all(
     tools: Sequence[str], paths: Sequence[str], root: Path
 ) -> list[Diagnostic]:
-    """Every checker at once (each is a separate process); the first failure
-    is raised after all have finished."""
+    """Every checker at once (each is a separate process); once all have
+    finished, any failure (all of them, each with its own message) is raised."""
     with tempfile.TemporaryDirectory(prefix="eqx-typecheck-") as scratch_dir:
         scratch = Path(scratch_dir)
         _scratch_stubs(scratch)  # before the threads: they share the copy
@@ -465,7 +465,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         diagnostics = _run_all(tools, args.paths, root)
-    except ToolError as error:
+    except (ToolError, OSError) as error:  # OSError: the scratch folder
         print(f"eqx-typecheck: {error}", file=sys.stderr)
         return 2
     entries = merge(diagnostics)
