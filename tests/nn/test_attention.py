@@ -162,3 +162,24 @@ def test_configuration_errors() -> None:
     mha = MultiheadAttention(2, 8, key=KEY)
     with pytest.raises((ValueError, TypeError), match="MultiheadAttention"):
         mha(jnp.zeros((3, 7)), jnp.zeros((3, 8)), jnp.zeros((3, 8)))
+
+
+def test_deterministic_spelling_and_per_head_helpers() -> None:
+    from equinox.nn._attention import (
+        dot_product_attention,
+        dot_product_attention_weights,
+    )
+
+    mha = MultiheadAttention(2, 4, dropout_p=0.5, key=KEY)
+    q, kv = jnp.ones((2, 4)), jnp.arange(12.0).reshape(3, 4) / 10
+    with pytest.warns(UserWarning, match=r"MultiheadAttention\(\)\(deterministic"):
+        y = mha(q, kv, kv, deterministic=True)
+    np.testing.assert_array_equal(y, mha(q, kv, kv, inference=True))
+    query, key_ = jnp.arange(6.0).reshape(3, 2) / 5, jnp.ones((4, 2))
+    weights = dot_product_attention_weights(query, key_)
+    # Equal keys: every query attends uniformly.
+    np.testing.assert_allclose(weights, np.full((3, 4), 0.25), rtol=1e-6)
+    value = jnp.arange(8.0).reshape(4, 2)
+    np.testing.assert_allclose(
+        dot_product_attention(query, key_, value), np.tile([3.0, 4.0], (3, 1))
+    )

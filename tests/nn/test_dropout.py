@@ -91,3 +91,15 @@ def test_dropout_p_is_a_traceable_leaf() -> None:
     np.testing.assert_allclose(
         apply(jnp.asarray(0.25), jnp.ones(30)), dropout(jnp.ones(30), key=KEY)
     )
+
+
+def test_deterministic_is_a_deprecated_spelling_of_inference() -> None:
+    x = jnp.arange(1.0, 7.0)
+    with pytest.warns(UserWarning, match=r"Dropout\(deterministic=...\) is deprecated"):
+        off = eqx.nn.Dropout(0.5, deterministic=True)
+    assert off.inference
+    np.testing.assert_array_equal(off(x, key=KEY), x)
+    with pytest.warns(UserWarning, match=r"Dropout\(\)\(deterministic=...\)"):
+        # Given per call, it wins over `inference` too.
+        y = eqx.nn.Dropout(0.5)(x, key=KEY, inference=False, deterministic=True)
+    np.testing.assert_array_equal(y, x)
