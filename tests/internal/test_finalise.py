@@ -10,7 +10,7 @@ from jax.interpreters import mlir
 
 import equinox.internal as eqxi
 
-double_p = Primitive("double_for_finalise")
+double_p: Any = Primitive("double_for_finalise")  # untyped JAX API
 double_p.def_impl(lambda x: x * 2)
 double_p.def_abstract_eval(lambda x: x)
 mlir.register_lowering(

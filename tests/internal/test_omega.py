@@ -82,8 +82,8 @@ def test_errors() -> None:
     with pytest.raises(ValueError, match="PyTree structures must match"):
         _ = A**ω + {"x": 1} ** ω
     with pytest.raises(RuntimeError, match="Type of `other` not understood"):
-        _ = ω(A) + A  # type: ignore[operator]  # a plain dict is not allowed
+        _ = ω(A) + A
     with pytest.raises(RuntimeError, match="Type of `other` not understood"):
-        _ = ω(A) + None  # type: ignore[operator]  # None is not allowed
+        _ = ω(A) + None
     with pytest.raises(RuntimeError, match="Type of `other` not understood"):
-        _ = ω(A) ** ω  # type: ignore[operator]  # the class, not an instance
+        _ = ω(A) ** ω

@@ -2,7 +2,7 @@
 The example is checked under every transformation; the figures agree with
 the same program run on Equinox 0.13.8."""
 
-from typing import Any
+from typing import Any, cast
 
 import jax
 import jax.numpy as jnp
@@ -13,7 +13,7 @@ from jax.interpreters import ad, batching, mlir
 
 import equinox.internal as eqxi
 
-scale_p = Primitive("scale")
+scale_p: Any = Primitive("scale")  # untyped JAX API
 scale_p.multiple_results = True
 
 
@@ -40,7 +40,7 @@ def _jvp(primals: Any, tangents: Any) -> Any:
 
 def _transpose(inputs: Any, cts: Any) -> Any:
     x, n, tag = inputs
-    assert ad.is_undefined_primal(x)
+    assert cast(Any, ad).is_undefined_primal(x)
     ct = cts["y"]
     return (None if ct is None else _scale(ct, n, tag)["y"], None, None)
 
@@ -123,7 +123,7 @@ def test_create_vprim_batches_automatically() -> None:
 def test_materialise_zeros() -> None:
     np.testing.assert_array_equal(eqxi.materialise_zeros(jnp.ones(2), None), [0.0, 0.0])
     assert eqxi.materialise_zeros((jnp.ones(2), 3), (None, None))[1] is None
-    struct = jax.ShapeDtypeStruct((2,), jnp.float32)
+    struct = cast(Any, jax.ShapeDtypeStruct)((2,), jnp.float32)
     np.testing.assert_array_equal(
         eqxi.materialise_zeros(struct, None, allow_struct=True), [0.0, 0.0]
     )

@@ -6,7 +6,7 @@ them again. Writes are guarded by `pred` without copying the whole array:
 the old value at `i` is kept where `pred` is false.
 """
 
-from typing import Any, TypeAlias, TypeVar
+from typing import Any, TypeAlias, TypeVar, overload
 
 import jax.numpy as jnp
 from jaxtyping import Array, ArrayLike
@@ -85,6 +85,14 @@ def _guarded_set(
 MaybeBuffer: TypeAlias = _T | Buffer
 
 
+@overload
+def buffer_at_set(
+    buffer: Buffer, item: Any, x: ArrayLike, *, pred: ArrayLike = True, **kwargs: Any
+) -> Buffer: ...
+@overload
+def buffer_at_set(
+    buffer: Array, item: Any, x: ArrayLike, *, pred: ArrayLike = True, **kwargs: Any
+) -> Array: ...
 def buffer_at_set(
     buffer: Array | Buffer,
     item: Any,

@@ -1,12 +1,14 @@
 """diffrax: dy/dt = -k y with Tsit5 + PIDController; gradients through the
 solve with RecursiveCheckpointAdjoint and BacksolveAdjoint; vmap over y0."""
 
-import diffrax
+from typing import Any
+
+import diffrax  # type: ignore[import-not-found]  # installed by the compat test
 import jax
 import jax.numpy as jnp
 
 
-def solve(y0, k, adjoint, saveat=None):
+def solve(y0: Any, k: Any, adjoint: Any, saveat: Any = None) -> Any:
     term = diffrax.ODETerm(lambda t, y, args: -args * y)
     sol = diffrax.diffeqsolve(
         term,
@@ -23,7 +25,7 @@ def solve(y0, k, adjoint, saveat=None):
     return sol
 
 
-def show(name, value):
+def show(name: str, value: Any) -> None:
     flat = jnp.ravel(jnp.asarray(value))
     print(name, " ".join(f"{float(v):.5e}" for v in flat))
 

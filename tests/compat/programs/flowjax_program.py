@@ -4,22 +4,24 @@ Parameters are reset to a deterministic function of their shapes before
 training, so the figures do not depend on how `eqx.nn` layers draw their
 initial weights (which differs between implementations)."""
 
+from typing import Any
+
 import jax
 import jax.numpy as jnp
 import jax.random as jr
-from flowjax.distributions import Normal
-from flowjax.flows import masked_autoregressive_flow
-from flowjax.train import fit_to_data
+from flowjax.distributions import Normal  # type: ignore[import-not-found]  # installed by the compat test
+from flowjax.flows import masked_autoregressive_flow  # type: ignore[import-not-found]  # installed by the compat test
+from flowjax.train import fit_to_data  # type: ignore[import-not-found]  # installed by the compat test
 
 import equinox as eqx
 
 
-def show(name, value):
+def show(name: str, value: Any) -> None:
     flat = jnp.ravel(jnp.asarray(value))
     print(name, " ".join(f"{float(v):.4e}" for v in flat))
 
 
-def deterministic(tree):
+def deterministic(tree: Any) -> Any:
     leaves, treedef = jax.tree_util.tree_flatten(tree)
     new = []
     for i, leaf in enumerate(leaves):

@@ -1,12 +1,14 @@
 """lineax: LU, QR, Cholesky and CG on matrix and function operators, with
 gradients and vmap."""
 
+from typing import Any
+
 import jax
 import jax.numpy as jnp
-import lineax as lx
+import lineax as lx  # type: ignore[import-not-found]  # installed by the compat test
 
 
-def show(name, value):
+def show(name: str, value: Any) -> None:
     flat = jnp.ravel(jnp.asarray(value))
     print(name, " ".join(f"{float(v):.5e}" for v in flat))
 
@@ -17,7 +19,7 @@ matrix = lx.MatrixLinearOperator(A)
 spd = lx.MatrixLinearOperator(A, lx.positive_semidefinite_tag)
 function = lx.FunctionLinearOperator(
     lambda x: A @ x,
-    jax.ShapeDtypeStruct((3,), jnp.float32),
+    jax.ShapeDtypeStruct((3,), jnp.float32),  # type: ignore[no-untyped-call]  # untyped in jax
     lx.positive_semidefinite_tag,
 )
 

@@ -1,17 +1,19 @@
 """optimistix: Newton root find, Levenberg-Marquardt least squares, BFGS
 minimisation, and a gradient through a root."""
 
+from typing import Any
+
 import jax
 import jax.numpy as jnp
-import optimistix as optx
+import optimistix as optx  # type: ignore[import-not-found]  # installed by the compat test
 
 
-def show(name, value):
+def show(name: str, value: Any) -> None:
     flat = jnp.ravel(jnp.asarray(value))
     print(name, " ".join(f"{float(v):.5e}" for v in flat))
 
 
-def cubic(y, a):
+def cubic(y: Any, a: Any) -> Any:
     return y**3 - a
 
 
@@ -43,7 +45,7 @@ ts = jnp.linspace(0.0, 1.0, 8)
 data = 2.0 * jnp.exp(-1.5 * ts) + 0.01 * jnp.sin(20.0 * ts)
 
 
-def residuals(params, args):
+def residuals(params: Any, args: Any) -> Any:
     amp, rate = params
     return amp * jnp.exp(-rate * ts) - data
 
@@ -53,7 +55,7 @@ fit = optx.least_squares(residuals, lm, jnp.array([1.0, 1.0]))
 show("lm_params", fit.value)
 
 
-def rosenbrock(x, args):
+def rosenbrock(x: Any, args: Any) -> Any:
     return (1.0 - x[0]) ** 2 + 100.0 * (x[1] - x[0] ** 2) ** 2
 
 

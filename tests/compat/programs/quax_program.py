@@ -3,21 +3,23 @@
 Weights are reset to a deterministic function of their shapes so the figures
 do not depend on `eqx.nn`'s initialisation."""
 
+from typing import Any
+
 import jax
 import jax.numpy as jnp
 import jax.random as jr
-import quax
-import quax.examples.lora as lora
+import quax  # type: ignore[import-not-found]  # installed by the compat test
+import quax.examples.lora as lora  # type: ignore[import-not-found]  # installed by the compat test
 
 import equinox as eqx
 
 
-def show(name, value):
+def show(name: str, value: Any) -> None:
     flat = jnp.ravel(jnp.asarray(value))
     print(name, " ".join(f"{float(v):.4e}" for v in flat))
 
 
-def deterministic(tree):
+def deterministic(tree: Any) -> Any:
     leaves, treedef = jax.tree_util.tree_flatten(tree)
     new = []
     for i, leaf in enumerate(leaves):
@@ -37,7 +39,7 @@ xs = jnp.stack([x, -x, 0.5 * x])
 targets = jnp.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
 
 
-def loss(model):
+def loss(model: Any) -> Any:
     preds = jax.vmap(quax.quaxify(model))(xs)
     return jnp.mean((preds - targets) ** 2)
 
