@@ -161,7 +161,7 @@ def test_configuration_errors() -> None:
         MultiheadAttention(2, 8, key_size=-1, key=KEY)
     mha = MultiheadAttention(2, 8, key=KEY)
     with pytest.raises((ValueError, TypeError), match="MultiheadAttention"):
-        mha(jnp.zeros((3, 7)), jnp.zeros((3, 8)), jnp.zeros((3, 8)))
+        mha(jnp.zeros((3, 7)), jnp.zeros((3, 8)), jnp.zeros((3, 8)))  # type: ignore[jaxtyping-shape]  # deliberately wrong
 
 
 def test_deterministic_spelling_and_per_head_helpers() -> None:

@@ -100,7 +100,7 @@ def test_dtypes_and_errors() -> None:
         LSTMCell(2, 3, dtype=jnp.int32, key=KEY)
     gru = GRUCell(2, 3, key=KEY)
     with pytest.raises((ValueError, TypeError), match="GRUCell"):
-        gru(jnp.zeros(3), jnp.zeros(3))
+        gru(jnp.zeros(3), jnp.zeros(3))  # type: ignore[jaxtyping-shape]  # deliberately wrong
     lstm = LSTMCell(2, 3, key=KEY)
     with pytest.raises(TypeError, match="LSTMCell"):
         lstm(jnp.zeros(2), jnp.zeros(3))  # type: ignore[arg-type]  # deliberately wrong

@@ -52,4 +52,4 @@ def test_errors() -> None:
     with pytest.raises(ValueError, match="`theta` must be a positive float"):
         RotaryPositionalEmbedding(4, theta=0.0)
     with pytest.raises((ValueError, TypeError), match="RotaryPositionalEmbedding"):
-        RotaryPositionalEmbedding(4)(jnp.zeros((3, 6)))
+        RotaryPositionalEmbedding(4)(jnp.zeros((3, 6)))  # type: ignore[jaxtyping-shape]  # deliberately wrong
