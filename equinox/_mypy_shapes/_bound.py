@@ -32,7 +32,7 @@ from mypy.types import (
     get_proper_type,
 )
 
-from .._shape_spec import NamedDim, VariadicDim
+from .._shape_spec import NamedDim, ShapeSpecError, VariadicDim, parse_shape
 from ._check import check_value, expected_specs
 from ._elementwise import INEXACT, KEEP
 from ._encoding import ArraySpec, spec_of
@@ -121,8 +121,8 @@ def bind_construction(ctx: FunctionContext, result: Type) -> Type:
     if not isinstance(call, CallExpr):
         return result
     if proper.type.fullname == _SEQUENTIAL:
-        check_sequential(api, call)
-        return result
+        takes, gives = check_sequential(api, call)
+        return _with_io(proper, takes, gives, api)
     sig = _call_signature(proper)
     init_node = proper.type.get_method("__init__")
     init = None if init_node is None else get_proper_type(init_node.type)
@@ -160,6 +160,46 @@ def _copy(inst: Instance) -> Instance:
         last_known_value=inst.last_known_value,
         extra_attrs=inst.extra_attrs,
     )
+
+
+_IN, _OUT = "__jaxtyping_takes__", "__jaxtyping_gives__"
+
+
+def _with_io(
+    inst: Instance, takes: ArraySpec | None, gives: ArraySpec | None, api: TypeChecker
+) -> Instance:
+    """A Sequential instance carrying what its chain takes and returns."""
+    if takes is None and gives is None:
+        return inst
+    new = _copy(inst)
+    attrs = inst.extra_attrs.copy() if inst.extra_attrs else ExtraAttrs({}, set())
+    str_type = api.named_type("builtins.str")
+    for key, spec in ((_IN, takes), (_OUT, gives)):
+        if spec is not None and spec.shape is not None:
+            text = f"{spec.dtype}:{spec.shape_text()}"
+            attrs.attrs[key] = LiteralType(text, str_type)
+            attrs.immutable.add(key)
+    new.extra_attrs = attrs
+    return new
+
+
+def sequential_io(typ: Type | None) -> tuple[ArraySpec | None, ArraySpec | None]:
+    """What a Sequential built from bound layers takes and returns."""
+    proper = get_proper_type(typ) if typ is not None else None
+    if not isinstance(proper, Instance) or proper.extra_attrs is None:
+        return None, None
+    out: list[ArraySpec | None] = []
+    for key in (_IN, _OUT):
+        literal = proper.extra_attrs.attrs.get(key)
+        spec = None
+        if isinstance(literal, LiteralType) and isinstance(literal.value, str):
+            dtype, _, shape = literal.value.partition(":")
+            try:
+                spec = ArraySpec(dtype, parse_shape(shape))
+            except ShapeSpecError:
+                spec = None
+        out.append(spec)
+    return out[0], out[1]
 
 
 def bound_memo(typ: Type | None) -> Memo:
@@ -267,20 +307,29 @@ def _first_bound(declared: Type, memo: Memo) -> ArraySpec | None:
     return spec_of(choose_alternative(declared, memo))
 
 
-def check_sequential(api: TypeChecker, call: CallExpr) -> None:
+def check_sequential(
+    api: TypeChecker, call: CallExpr
+) -> tuple[ArraySpec | None, ArraySpec | None]:
+    """Check that the layers chain; what the whole takes and returns (None
+    where a layer is not known)."""
     layers = call.args[0] if call.args and call.arg_kinds[0] == ARG_POS else None
-    if not isinstance(layers, ListExpr | TupleExpr):
-        return
+    if not isinstance(layers, ListExpr | TupleExpr) or not layers.items:
+        return None, None
     current: ArraySpec | None = None
+    first: ArraySpec | None = None
     source = ""
+    seen = False  # a layer that is not element-wise
     for i, layer in enumerate(layers.items):
         if _passthrough(api, layer):
             continue
         io = _layer_io(api.lookup_type_or_none(layer))
         if io is None:
-            current = None
+            current, seen = None, True
             continue
         take, give = io
+        if not seen:
+            first = take
+        seen = True
         if current is not None:
             check_value(
                 api,
@@ -292,3 +341,4 @@ def check_sequential(api: TypeChecker, call: CallExpr) -> None:
                 layer,
             )
         current, source = give, f"layer {i}"
+    return first, current

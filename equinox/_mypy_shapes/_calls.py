@@ -29,7 +29,7 @@ from mypy.types import (
     get_proper_type,
 )
 
-from ._bound import bound_memo, choose_alternative
+from ._bound import bound_memo, choose_alternative, sequential_io
 from ._check import check_value, expected_specs
 from ._encoding import SHAPE_CODE, ArraySpec, attach, spec_of
 from ._operands import int_literal
@@ -46,7 +46,28 @@ def check_function_call(ctx: FunctionContext) -> Type:
     )
 
 
+def _check_sequential_call(ctx: MethodContext) -> None:
+    """`model(x)` of a Sequential whose first layer's size is known: check x.
+
+    The result stays as declared (`Any`): mypy's overload resolution of
+    `Sequential.__call__` drops a shape attached to it.
+    """
+    takes, _ = sequential_io(ctx.type)
+    api = ctx.api
+    if takes is None or not isinstance(api, TypeChecker):
+        return
+    if len(ctx.args) < 1 or len(ctx.args[0]) != 1:
+        return
+    expr = ctx.args[0][0]
+    if not untrusted(api, expr):
+        value = spec_of(ctx.arg_types[0][0])
+        what = 'Argument "x" to "Sequential"'
+        check_value(api, [takes], value, Memo(), what, 'argument "x"', expr)
+
+
 def check_method_call(ctx: MethodContext) -> Type:
+    if not is_transformed(ctx.type):
+        _check_sequential_call(ctx)
     if is_transformed(ctx.type):  # e.g. `jax.vmap(model)(x)`: batched args
         axes = vmap_axes(ctx.type)
         if axes is None or not isinstance(ctx.api, TypeChecker):
