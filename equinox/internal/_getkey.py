@@ -18,9 +18,9 @@ class GetKey:
     not use this outside tests."""
 
     def __init__(self, seed: int | None = None) -> None:
-        self.seed = random.randint(0, 2**31 - 1) if seed is None else seed
-        self.call = 0
-        self.key = jr.PRNGKey(self.seed)
+        self.seed: int = random.randint(0, 2**31 - 1) if seed is None else seed
+        self.call: int = 0
+        self.key: Array = jr.PRNGKey(self.seed)
 
     def __repr__(self) -> str:
         return f"GetKey(seed={self.seed}, call={self.call}, key={self.key!r})"

@@ -83,7 +83,7 @@ def nondifferentiable(x: _T, *, name: str | None = None, msg: str | None = None)
 
 # --- nondifferentiable_backward --------------------------------------------
 
-nondifferentiable_backward_p = Primitive("nondifferentiable_backward")
+nondifferentiable_backward_p: Primitive = Primitive("nondifferentiable_backward")
 
 
 def _ndb_jvp(primals: Any, tangents: Any, *, msg: str, symbolic: bool) -> Any:
@@ -139,7 +139,7 @@ def nondifferentiable_backward(
 
 # --- nonbatchable ------------------------------------------------------------
 
-nonbatchable_p = Primitive("nonbatchable")
+nonbatchable_p: Primitive = Primitive("nonbatchable")
 
 
 def _nonbatchable_batch(
@@ -197,7 +197,7 @@ def nonbatchable(
 
 # --- nontraceable ------------------------------------------------------------
 
-nontraceable_p = Primitive("nontraceable")
+nontraceable_p: Primitive = Primitive("nontraceable")
 
 
 def _nontraceable_jvp(primals: Any, tangents: Any, *, name: str) -> Any:

@@ -23,47 +23,6 @@ class _Metaω(type):
         return ω(value)
 
 
-def _binary(
-    name: str, op: Callable[[Any, Any], Any], reflected: bool = False
-) -> Callable[["ω[_T]", object], "ω[_T]"]:
-    def method(self: "ω[_T]", other: object) -> "ω[_T]":
-        if _is_omega(other):
-            other_ω = other
-            is_leaf = _common_is_leaf(self.is_leaf, other_ω.is_leaf)
-            if jtu.tree_structure(self.ω, is_leaf=is_leaf) != jtu.tree_structure(
-                other_ω.ω, is_leaf=is_leaf
-            ):
-                raise ValueError("PyTree structures must match.")
-
-            def pair(a: Any, b: Any) -> Any:
-                return op(b, a) if reflected else op(a, b)
-
-            pairs = jtu.tree_map(
-                pair,
-                self.ω,
-                other_ω.ω,
-                is_leaf=is_leaf,
-            )
-            return ω(pairs, is_leaf=is_leaf)
-        if isinstance(other, _scalar_types()):
-
-            def with_scalar(a: Any) -> Any:
-                return op(other, a) if reflected else op(a, other)
-
-            return ω(
-                jtu.tree_map(
-                    with_scalar,
-                    self.ω,
-                    is_leaf=self.is_leaf,
-                ),
-                is_leaf=self.is_leaf,
-            )
-        raise RuntimeError("Type of `other` not understood.")
-
-    method.__name__ = name
-    return method
-
-
 def _add(a: Any, b: Any) -> Any:
     return a + b
 
@@ -151,10 +110,6 @@ def _uinvert(a: Any) -> Any:
 _SCALARS = (bool, int, float, complex, jax.Array, np.ndarray, np.generic)
 
 
-def _scalar_types() -> tuple[type, ...]:
-    return _SCALARS
-
-
 def _is_omega(x: object) -> "TypeGuard[ω[Any]]":
     return isinstance(x, ω)
 
@@ -166,14 +121,6 @@ def _common_is_leaf(a: IsLeaf, b: IsLeaf) -> IsLeaf:
     if b is None or a is b:
         return a
     raise ValueError("`is_leaf` must match.")
-
-
-def _unary(name: str, op: Callable[[Any], Any]) -> Callable[["ω[_T]"], "ω[_T]"]:
-    def method(self: "ω[_T]") -> "ω[_T]":
-        return ω(jtu.tree_map(op, self.ω, is_leaf=self.is_leaf), is_leaf=self.is_leaf)
-
-    method.__name__ = name
-    return method
 
 
 class ω(Generic[_T], metaclass=_Metaω):
@@ -208,39 +155,134 @@ class ω(Generic[_T], metaclass=_Metaω):
         """`ω(tree).at[i].set(v)`: JAX's functional updates on every leaf."""
         return _ωUpdateHelper(self.ω, self.is_leaf)
 
-    __add__ = _binary("__add__", _add)
-    __radd__ = _binary("__radd__", _add, reflected=True)
-    __sub__ = _binary("__sub__", _sub)
-    __rsub__ = _binary("__rsub__", _sub, reflected=True)
-    __mul__ = _binary("__mul__", _mul)
-    __rmul__ = _binary("__rmul__", _mul, reflected=True)
-    __matmul__ = _binary("__matmul__", _matmul)
-    __rmatmul__ = _binary("__rmatmul__", _matmul, reflected=True)
-    __truediv__ = _binary("__truediv__", _truediv)
-    __rtruediv__ = _binary("__rtruediv__", _truediv, reflected=True)
-    __floordiv__ = _binary("__floordiv__", _floordiv)
-    __rfloordiv__ = _binary("__rfloordiv__", _floordiv, reflected=True)
-    __mod__ = _binary("__mod__", _mod)
-    __rmod__ = _binary("__rmod__", _mod, reflected=True)
-    __pow__ = _binary("__pow__", _pow)
-    __rpow__ = _binary("__rpow__", _pow, reflected=True)
-    __and__ = _binary("__and__", _and)
-    __rand__ = _binary("__rand__", _and, reflected=True)
-    __or__ = _binary("__or__", _or)
-    __ror__ = _binary("__ror__", _or, reflected=True)
-    __xor__ = _binary("__xor__", _xor)
-    __rxor__ = _binary("__rxor__", _xor, reflected=True)
-    __lt__ = _binary("__lt__", _lt)
-    __le__ = _binary("__le__", _le)
-    __gt__ = _binary("__gt__", _gt)
-    __ge__ = _binary("__ge__", _ge)
-    __eq__ = _binary("__eq__", _eq)  # type: ignore[assignment]  # leafwise, as the library does
-    __ne__ = _binary("__ne__", _ne)  # type: ignore[assignment]  # leafwise, as the library does
-    __neg__ = _unary("__neg__", _uneg)
-    __pos__ = _unary("__pos__", _upos)
-    __abs__ = _unary("__abs__", _uabs)
-    __invert__ = _unary("__invert__", _uinvert)
-    __hash__ = object.__hash__
+    def _binary(
+        self, other: object, op: Callable[[Any, Any], Any], reflected: bool
+    ) -> "ω[_T]":
+        if _is_omega(other):
+            is_leaf = _common_is_leaf(self.is_leaf, other.is_leaf)
+            if jtu.tree_structure(self.ω, is_leaf=is_leaf) != jtu.tree_structure(
+                other.ω, is_leaf=is_leaf
+            ):
+                raise ValueError("PyTree structures must match.")
+
+            def pair(a: Any, b: Any) -> Any:
+                return op(b, a) if reflected else op(a, b)
+
+            return ω(
+                jtu.tree_map(pair, self.ω, other.ω, is_leaf=is_leaf), is_leaf=is_leaf
+            )
+        if isinstance(other, _SCALARS):
+
+            def with_scalar(a: Any) -> Any:
+                return op(other, a) if reflected else op(a, other)
+
+            return ω(
+                jtu.tree_map(with_scalar, self.ω, is_leaf=self.is_leaf),
+                is_leaf=self.is_leaf,
+            )
+        raise RuntimeError("Type of `other` not understood.")
+
+    def _unary(self, op: Callable[[Any], Any]) -> "ω[_T]":
+        return ω(jtu.tree_map(op, self.ω, is_leaf=self.is_leaf), is_leaf=self.is_leaf)
+
+    def __add__(self, other: object) -> "ω[_T]":
+        return self._binary(other, _add, False)
+
+    def __radd__(self, other: object) -> "ω[_T]":
+        return self._binary(other, _add, True)
+
+    def __sub__(self, other: object) -> "ω[_T]":
+        return self._binary(other, _sub, False)
+
+    def __rsub__(self, other: object) -> "ω[_T]":
+        return self._binary(other, _sub, True)
+
+    def __mul__(self, other: object) -> "ω[_T]":
+        return self._binary(other, _mul, False)
+
+    def __rmul__(self, other: object) -> "ω[_T]":
+        return self._binary(other, _mul, True)
+
+    def __matmul__(self, other: object) -> "ω[_T]":
+        return self._binary(other, _matmul, False)
+
+    def __rmatmul__(self, other: object) -> "ω[_T]":
+        return self._binary(other, _matmul, True)
+
+    def __truediv__(self, other: object) -> "ω[_T]":
+        return self._binary(other, _truediv, False)
+
+    def __rtruediv__(self, other: object) -> "ω[_T]":
+        return self._binary(other, _truediv, True)
+
+    def __floordiv__(self, other: object) -> "ω[_T]":
+        return self._binary(other, _floordiv, False)
+
+    def __rfloordiv__(self, other: object) -> "ω[_T]":
+        return self._binary(other, _floordiv, True)
+
+    def __mod__(self, other: object) -> "ω[_T]":
+        return self._binary(other, _mod, False)
+
+    def __rmod__(self, other: object) -> "ω[_T]":
+        return self._binary(other, _mod, True)
+
+    def __pow__(self, other: object) -> "ω[_T]":
+        return self._binary(other, _pow, False)
+
+    def __rpow__(self, other: object) -> "ω[_T]":
+        return self._binary(other, _pow, True)
+
+    def __and__(self, other: object) -> "ω[_T]":
+        return self._binary(other, _and, False)
+
+    def __rand__(self, other: object) -> "ω[_T]":
+        return self._binary(other, _and, True)
+
+    def __or__(self, other: object) -> "ω[_T]":
+        return self._binary(other, _or, False)
+
+    def __ror__(self, other: object) -> "ω[_T]":
+        return self._binary(other, _or, True)
+
+    def __xor__(self, other: object) -> "ω[_T]":
+        return self._binary(other, _xor, False)
+
+    def __rxor__(self, other: object) -> "ω[_T]":
+        return self._binary(other, _xor, True)
+
+    def __lt__(self, other: object) -> "ω[_T]":
+        return self._binary(other, _lt, False)
+
+    def __le__(self, other: object) -> "ω[_T]":
+        return self._binary(other, _le, False)
+
+    def __gt__(self, other: object) -> "ω[_T]":
+        return self._binary(other, _gt, False)
+
+    def __ge__(self, other: object) -> "ω[_T]":
+        return self._binary(other, _ge, False)
+
+    def __eq__(self, other: object) -> "ω[_T]":  # type: ignore[override]  # leafwise, as the library does
+        return self._binary(other, _eq, False)
+
+    def __ne__(self, other: object) -> "ω[_T]":  # type: ignore[override]  # leafwise, as the library does
+        return self._binary(other, _ne, False)
+
+    def __neg__(self) -> "ω[_T]":
+        return self._unary(_uneg)
+
+    def __pos__(self) -> "ω[_T]":
+        return self._unary(_upos)
+
+    def __abs__(self) -> "ω[_T]":
+        return self._unary(_uabs)
+
+    def __invert__(self) -> "ω[_T]":
+        return self._unary(_uinvert)
+
+    def __hash__(self) -> int:
+        return id(self)
 
 
 class _ωUpdateHelper(Generic[_T]):

@@ -35,9 +35,9 @@ def _make(name: str, reduce: Callable[[Array], Array], keep_dtype: bool) -> Prim
     return prim
 
 
-unvmap_any_p = _make("unvmap_any", jnp.any, keep_dtype=False)
-unvmap_all_p = _make("unvmap_all", jnp.all, keep_dtype=False)
-unvmap_max_p = _make("unvmap_max", jnp.max, keep_dtype=True)
+unvmap_any_p: Primitive = _make("unvmap_any", jnp.any, keep_dtype=False)
+unvmap_all_p: Primitive = _make("unvmap_all", jnp.all, keep_dtype=False)
+unvmap_max_p: Primitive = _make("unvmap_max", jnp.max, keep_dtype=True)
 
 
 def unvmap_any(x: Bool[ArrayLike, "..."]) -> Bool[Array, ""]:
