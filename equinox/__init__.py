@@ -12,6 +12,7 @@ __version__ = "0.13.9"
 
 if TYPE_CHECKING:
     from . import debug as debug
+    from . import internal as internal
     from . import nn as nn
     from ._abstract import AbstractClassVar as AbstractClassVar
     from ._abstract import AbstractVar as AbstractVar
@@ -80,6 +81,7 @@ else:
     # Public name -> module (relative to this package) that defines it.
     _EXPORTS: dict[str, str] = {
         "debug": ".debug",
+        "internal": ".internal",
         "nn": ".nn",
         "AbstractClassVar": "._abstract",
         "AbstractVar": "._abstract",
