@@ -1,9 +1,17 @@
 """Every example runs end to end in its quick mode (`--quick`), in a fresh
 interpreter as the README runs them, reaches its target, prints what it
 promises and writes its PNG figures (here into a temporary folder, so that
-the committed full-run pictures stay as they are)."""
+the committed full-run pictures stay as they are).
 
+The neural ODE example needs diffrax: when it is not importable, the test
+installs it next to this package (`pip install --no-deps` into a temporary
+folder, as tests/compat/test_ecosystem.py does), and skips only when pip
+cannot get it.
+"""
+
+import importlib.machinery
 import importlib.util
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -22,6 +30,10 @@ class Expect:
     at_least: float | None = None  # the number after `line`, lower bound
     at_most: float | None = None  # ... upper bound
     needs: str | None = None  # a module the example imports beyond [dev]
+
+
+# diffrax with what it imports beyond [dev] (pins as the compat test's).
+ECOSYSTEM = ["diffrax==0.7.2", "optimistix==0.1.0", "lineax==0.1.1"]
 
 
 EXPECTED = [
@@ -48,6 +60,13 @@ EXPECTED = [
         at_least=85,
     ),
     Expect(
+        "neural_ode.py",
+        "test mean squared error",
+        ("neural_ode.png", "neural_ode_trajectories.png"),
+        at_most=0.05,
+        needs="diffrax",
+    ),
+    Expect(
         "data_parallel.py",
         "data-parallel result matches the single-device",
         ("data_parallel.png",),
@@ -55,12 +74,31 @@ EXPECTED = [
 ]
 
 
-def run_example(name: str, out: Path) -> str:
+@pytest.fixture(scope="module")
+def ecosystem(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """Extra import paths holding diffrax & co. (empty if already importable
+    or if pip cannot install them)."""
+    if importlib.util.find_spec("diffrax") is not None:
+        return []
+    target = tmp_path_factory.mktemp("ecosystem")
+    pip = [sys.executable, "-m", "pip", "install", "-q", "--no-deps"]
+    result = subprocess.run(
+        [*pip, "--target", str(target), *ECOSYSTEM],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    return [str(target)] if result.returncode == 0 else []
+
+
+def run_example(name: str, out: Path, extra_paths: list[str] = []) -> str:  # noqa: B006  # read only
+    paths = [*extra_paths, os.environ.get("PYTHONPATH", "")]
     result = subprocess.run(
         [sys.executable, str(EXAMPLES / name), "--quick", "--out", str(out)],
         capture_output=True,
         text=True,
         timeout=600,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)},
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     return result.stdout
@@ -73,10 +111,15 @@ def figure_after(prefix: str, out: str) -> float:
 
 
 @pytest.mark.parametrize("expect", EXPECTED, ids=lambda e: e.name)
-def test_example_quick_run(expect: Expect, tmp_path: Path) -> None:
+def test_example_quick_run(
+    expect: Expect, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    extra: list[str] = []
     if expect.needs and importlib.util.find_spec(expect.needs) is None:
-        pytest.skip(f"{expect.name} needs {expect.needs}, which is not installed")
-    out = run_example(expect.name, tmp_path)
+        extra = request.getfixturevalue("ecosystem")
+        if importlib.machinery.PathFinder.find_spec(expect.needs, extra) is None:
+            pytest.skip(f"{expect.name} needs {expect.needs}; pip could not get it")
+    out = run_example(expect.name, tmp_path, extra)
     assert any(x.startswith(expect.line) for x in out.splitlines()), out
     if expect.at_least is not None:
         assert figure_after(expect.line, out) >= expect.at_least, out
