@@ -76,46 +76,67 @@ def clear_jit_cache() -> None:
         state._clear()  # pyright: ignore[reportPrivateUsage]  # module-internal
 
 
-class _StaticOut:
-    """The non-array part of one trace's output: its treedef and its leaves
-    with `None` where the arrays go. Node data of `_WithStatics`, compared by
-    identity (one per trace, so a shape-dependent static output just works)."""
+class _Static:
+    """A non-array output leaf inside a `_WithStatics`'s treedef: no
+    children, the value as node data; it unflattens to the bare value, so
+    one C++ `unflatten` of the arrays rebuilds the whole output."""
 
-    __slots__ = ("array_positions", "template", "treedef")
+    __slots__ = ("value",)
 
-    def __init__(self, treedef: Any, template: list[Any]) -> None:
-        self.treedef = treedef
-        self.template = template
-        self.array_positions = [i for i, v in enumerate(template) if v is None]
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+
+def _flatten_static(static: _Static) -> tuple[tuple[()], object]:
+    return (), static.value
+
+
+def _unflatten_static(value: object, children: tuple[()]) -> object:
+    return value
+
+
+jaxt.register_pytree_node(_Static, _flatten_static, _unflatten_static)
+
+
+class _Identity:
+    """Node data compared by identity of the value it wraps (a treedef holding
+    static values, which may not be comparable)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is _Identity and other.value is self.value
+
+    def __hash__(self) -> int:
+        return id(self.value)
 
 
 class _WithStatics:
     """A compiled function's output holding non-array leaves: only its arrays
     are pytree children, so JAX's C++ dispatch (whose registry knows this
-    node) sees arrays alone and keeps its fast path."""
+    node) sees arrays alone and keeps its fast path. The node data is the
+    output's treedef with each non-array leaf as a `_Static` node: one per
+    trace, compared by identity (a shape-dependent static output works)."""
 
-    __slots__ = ("arrays", "static")
+    __slots__ = ("arrays", "treedef")
 
-    def __init__(self, static: _StaticOut, arrays: Sequence[Any]) -> None:
-        self.static = static
+    def __init__(self, treedef: Any, arrays: Sequence[Any]) -> None:
+        self.treedef = treedef
         self.arrays = arrays
 
     def rebuild(self) -> Any:
-        static = self.static
-        leaves = list(static.template)
-        for i, value in zip(static.array_positions, self.arrays, strict=True):
-            leaves[i] = value
-        return static.treedef.unflatten(leaves)
+        return self.treedef.unflatten(self.arrays)
 
 
-def _flatten_with_statics(
-    out: _WithStatics,
-) -> tuple[Sequence[Any], _StaticOut]:
-    return out.arrays, out.static
+def _flatten_with_statics(out: _WithStatics) -> tuple[Sequence[Any], _Identity]:
+    return out.arrays, _Identity(out.treedef)
 
 
-def _unflatten_with_statics(static: _StaticOut, arrays: Sequence[Any]) -> _WithStatics:
-    return _WithStatics(static, arrays)
+def _unflatten_with_statics(treedef: _Identity, arrays: Sequence[Any]) -> _WithStatics:
+    return _WithStatics(treedef.value, arrays)
 
 
 jaxt.register_pytree_node(_WithStatics, _flatten_with_statics, _unflatten_with_statics)
@@ -126,9 +147,15 @@ def _static_in_treedef(out: Any) -> Any:
     leaves, treedef = _flatten(out)
     if all(isinstance(leaf, ARRAY_TYPES) for leaf in leaves):
         return out
-    arrays = [leaf for leaf in leaves if isinstance(leaf, ARRAY_TYPES)]
-    template = [None if isinstance(leaf, ARRAY_TYPES) else leaf for leaf in leaves]
-    return _WithStatics(_StaticOut(treedef, template), arrays)
+    arrays, static_treedef = _flatten(
+        treedef.unflatten(
+            [
+                leaf if isinstance(leaf, ARRAY_TYPES) else _Static(leaf)
+                for leaf in leaves
+            ]
+        )
+    )
+    return _WithStatics(static_treedef, arrays)
 
 
 def _rebuilt(out: Any) -> Any:
