@@ -91,8 +91,13 @@ def _args(params: dict[str, Any], flat: Sequence[Any]) -> Any:
     return _rebuild(flat, params["treedef"], params["static"], params["mask"])
 
 
+def _as_array(x: Any) -> Any:
+    return jnp.asarray(x) if _is_jax_literal(x) else x
+
+
 def _record(params: dict[str, Any], out: Any) -> list[Any]:
     dynamic, treedef, static, mask = _split(out)
+    dynamic = [_as_array(x) for x in dynamic]
     probe = params["out_info"]
     if isinstance(probe, _Probe):
         probe.info = (treedef, static, mask)
@@ -175,6 +180,7 @@ def filter_primitive_jvp(rule: Rule) -> Rule:
         )
         out, t_out = rule(args, t_args)
         out_dyn, out_treedef, _, out_mask = _split(out)
+        out_dyn = [_as_array(x) for x in out_dyn]
         t_dyn = _leaves_up_to(out_treedef, out_mask, t_out)
         t_flat = [
             ad.Zero(jax.typeof(p).to_tangent_aval()) if t is None else t  # pyright: ignore[reportUnknownMemberType]  # jax leaves it untyped
