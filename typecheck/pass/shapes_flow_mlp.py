@@ -27,7 +27,8 @@ class Network(eqx.Module):
     def __init__(self, sizes: list[int], key: PRNGKeyArray) -> None:
         keys = jax.random.split(key, len(sizes))
         self.layers = [
-            Dense(a, b, k) for a, b, k in zip(sizes[:-1], sizes[1:], keys[:-1])
+            Dense(a, b, k)
+            for a, b, k in zip(sizes[:-1], sizes[1:], keys[:-1], strict=True)
         ]
         self.head = Dense(sizes[-1], 1, keys[-1])
 
