@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from ._errors import error_if as error_if
     from ._eval_shape import filter_eval_shape as filter_eval_shape
     from ._field import field as field
-    from ._field import static_field as static_field
+    from ._field import static_field as static_field  # pyright: ignore[reportDeprecated]  # re-exported: Equinox code still imports it
     from ._filters import combine as combine
     from ._filters import filter as filter
     from ._filters import is_array as is_array

@@ -104,7 +104,7 @@ def filter_closure_convert(
     leaves = jtu.tree_leaves((args, kwargs))
     out_avals: list[Any] = list(closed.out_avals)  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]  # jax leaves avals untyped
     out_struct = traced.output.rebuild(
-        [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in out_avals]
+        [jaxt.ShapeDtypeStruct(a.shape, a.dtype) for a in out_avals]
     )
     return _ClosureConverted(
         consts=list(closed.consts),

@@ -13,7 +13,9 @@ class _NoInline(Module):
     abstract_fn: Any = field(static=True)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return filter_jit(self.fn)(*args, **kwargs)
+        fn: Callable[..., Any] = self.fn
+        jitted = filter_jit(fn)
+        return jitted(*args, **kwargs)
 
 
 def noinline(
