@@ -1,8 +1,9 @@
 """`eqx.field`: a dataclass field specifier that also knows `static` and `converter`."""
 
 import dataclasses
+import warnings
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar, overload
+from typing import Any, Final, TypeVar, overload
 
 from typing_extensions import deprecated
 
@@ -129,13 +130,18 @@ def field(
     )
 
 
-@deprecated(
-    "`eqx.static_field(...)` is deprecated: use `eqx.field(static=True, ...)`.",
-    category=UserWarning,
+_STATIC_FIELD_DEPRECATED: Final = (
+    "`eqx.static_field(...)` is deprecated: use `eqx.field(static=True, ...)`."
 )
+
+
+# `category=None`: static checkers flag uses, and the body warns itself, so a
+# positional argument raises `TypeError` without warning first (as Equinox).
+@deprecated(_STATIC_FIELD_DEPRECATED, category=None)
 def static_field(**kwargs: Any) -> Any:
     """Deprecated spelling of `eqx.field(static=True, **kwargs)`.
 
     Warns (a `UserWarning`, as in Equinox) at every call.
     """
+    warnings.warn(_STATIC_FIELD_DEPRECATED, UserWarning, stacklevel=2)
     return field(static=True, **kwargs)

@@ -36,6 +36,7 @@ from typing_extensions import dataclass_transform
 from . import _module_warnings, _runtime_check
 from ._abstract import abstract_sets, is_classvar_annotation, split_abstract_annotations
 from ._field import CONVERTER_KEY, STATIC_KEY, field
+from ._init_bound_method import InitBoundMethod
 from ._pytree_registration import (
     REBUILD_KEY,
     AttributesToken,
@@ -422,7 +423,7 @@ def _module_setattr(self: object, name: str, value: object) -> None:
             "__init__."
         )
     kind = type(value)
-    if kind is types.MethodType or kind is BoundMethod:
+    if kind is types.MethodType or kind is BoundMethod or kind is InitBoundMethod:
         value = _own_method(self, info, name, value)
     elif kind in _module_warnings.FUNCTION_TYPES:
         _module_warnings.check_assigned(info.name, name, value, stacklevel=2)
@@ -433,7 +434,7 @@ def _own_method(self: object, info: _ClassInfo, name: str, value: Any) -> Any:
     """`self.field = <a bound method>` in `__init__`."""
     if value.__self__ is not self:
         return value
-    if type(value) is BoundMethod:
+    if type(value) is BoundMethod or type(value) is InitBoundMethod:
         # The field would hold the module itself: a cycle in the pytree.
         raise ValueError(
             f"{info.name}.__init__ assigns its own method to the field '{name}' "
@@ -502,6 +503,9 @@ class _MethodDescriptor:
     def __get__(self, instance: object, owner: type | None = None) -> Any:
         if instance is None:
             return self.method
+        if _initialising and id(instance) in _initialising:
+            # Half-built: its own pytree node would read missing fields.
+            return InitBoundMethod(self.method, instance)
         return _bound_method(self.method, instance)
 
 

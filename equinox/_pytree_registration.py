@@ -35,7 +35,8 @@ class RebuildToken:
     __slots__ = ()
 
     def __repr__(self) -> str:
-        return "<equinox rebuild token>"
+        # How Equinox 0.13.8's treedefs show this slot (`M[(Missing, 1)]`).
+        return "Missing"
 
 
 class AttributesToken:
@@ -83,6 +84,6 @@ def register_native(
 ) -> None:
     """Make `cls` a C++ dataclass pytree node with the rebuild pseudo-field."""
     data = list(data_fields)
-    meta = [*meta_fields, REBUILD_KEY]
+    meta = [REBUILD_KEY, *meta_fields]  # first, as in Equinox's treedef repr
     for registry in _registries():
         registry.register_dataclass_node(cls, data, meta)

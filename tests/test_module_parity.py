@@ -1024,3 +1024,64 @@ def test_dataclass_decorator_on_a_subclass() -> None:
         @dataclasses.dataclass(frozen=True)
         class FrozenDecorated(Point):  # type: ignore[misc]  # the error under test
             z: int = 0
+
+
+def test_eq_returns_what_tree_equal_returns() -> None:
+    class Pair(eqx.Module):
+        a: Any
+        b: int = eqx.field(static=True, default=1)
+
+    same = Pair(jnp.arange(3.0)) == Pair(jnp.arange(3.0))
+    assert isinstance(same, jax.Array) and same.dtype == jnp.bool_ and bool(same)
+    differ = Pair(jnp.arange(3.0)) == Pair(jnp.array([0.0, 1.0, 5.0]))
+    assert isinstance(differ, jax.Array) and not bool(differ)
+    # Python bools where no JAX array is compared, or the structures differ.
+    assert (Pair(1) == Pair(1)) is True
+    assert (Pair(1) == Pair(2)) is False
+    assert (Pair(jnp.arange(3.0)) == Pair(jnp.arange(4.0))) is False
+    assert (Pair(np.arange(3.0)) == Pair(np.arange(3.0))) is True
+    assert (Pair(1) == 3) is False
+    assert (Pair(jnp.arange(3.0)) != Pair(jnp.arange(3.0))) is False
+
+
+def test_filter_jit_of_own_method_inside_init() -> None:
+    # Equinox 0.13.8: works, tracing the fields assigned so far.
+    class Jitted(eqx.Module):
+        w: jax.Array
+        out: jax.Array
+
+        def __init__(self) -> None:
+            self.w = jnp.ones(2)
+            method = self.g
+            assert len(jax.tree_util.tree_leaves(method)) == 1
+            self.out = eqx.filter_jit(method)(jnp.ones(2))
+            assert len(jax.tree_util.tree_leaves(self.g)) == 2
+
+        def g(self, x: jax.Array) -> jax.Array:
+            return self.w + x
+
+    np.testing.assert_array_equal(np.asarray(Jitted().out), [2.0, 2.0])
+    # Outside `__init__` the method is the usual BoundMethod pytree.
+    assert type(Jitted().g) is eqx._module.BoundMethod  # pyright: ignore[reportPrivateUsage]  # the class under test
+
+
+def test_treedef_repr() -> None:
+    class Two(eqx.Module):
+        x: int
+        s: int = eqx.field(static=True)
+        t: str = eqx.field(static=True)
+
+    assert str(jax.tree_util.tree_structure(Point(1))) == (
+        "PyTreeDef(CustomNode(Point[(Missing,)], [*, *]))"
+    )
+    assert str(jax.tree_util.tree_structure(Two(1, 2, "a"))) == (
+        "PyTreeDef(CustomNode(Two[(Missing, 2, 'a')], [*]))"
+    )
+
+
+def test_static_field_positional_raises_without_warning() -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(TypeError):
+            eqx.static_field(1)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue, reportDeprecated]  # the misuse under test
+    assert caught == []
