@@ -52,6 +52,7 @@ from mypy.types import (
     AnyType,
     FunctionLike,
     Instance,
+    LiteralType,
     ProperType,
     Type,
     TypeOfAny,
@@ -106,8 +107,13 @@ def _is_str(expr: object, var: Var | None) -> bool:
     return False
 
 
-def _defined_members(info: TypeInfo, block: Block) -> list[str]:
+def _defined_members(info: TypeInfo, block: Block) -> tuple[list[str], list[str]]:
+    """(members, candidates): the public names assigned a value known to be a
+    string, and the others assigned an unannotated value whose type semantic
+    analysis cannot know yet (`singular = _MESSAGE.format(...)`): those are
+    members when type checking infers `str` for them (`is_member`)."""
     members: list[str] = []
+    candidates: list[str] = []
     for stmt in _body_assignments(block):
         for lvalue in stmt.lvalues:
             if not isinstance(lvalue, NameExpr) or lvalue.name.startswith("_"):
@@ -118,7 +124,11 @@ def _defined_members(info: TypeInfo, block: Block) -> list[str]:
                 continue
             if _is_str(stmt.rvalue, var):
                 members.append(lvalue.name)
-    return members
+                if lvalue.name in candidates:
+                    candidates.remove(lvalue.name)
+            elif stmt.unanalyzed_type is None and lvalue.name not in candidates:
+                candidates.append(lvalue.name)
+    return members, candidates
 
 
 def analyze_enumeration_class(ctx: ClassDefContext) -> None:
@@ -128,7 +138,8 @@ def analyze_enumeration_class(ctx: ClassDefContext) -> None:
     info = ctx.cls.info
     if info.fullname == ENUMERATION:
         return
-    info.metadata[ENUM_METADATA_KEY] = {"members": _defined_members(info, ctx.cls.defs)}
+    members, candidates = _defined_members(info, ctx.cls.defs)
+    info.metadata[ENUM_METADATA_KEY] = {"members": members, "candidates": candidates}
     info.is_enum = False
     _report_reserved_members(ctx)
 
@@ -153,11 +164,22 @@ def _report_reserved_members(ctx: ClassDefContext) -> None:
                 )
 
 
-def _own_members(info: TypeInfo) -> list[str]:
-    data: object = info.metadata.get(ENUM_METADATA_KEY, {}).get("members")
+def _own_names(info: TypeInfo, key: str) -> list[str]:
+    data: object = info.metadata.get(ENUM_METADATA_KEY, {}).get(key)
     if not isinstance(data, list):
         return []
     return [name for name in cast("list[object]", data) if isinstance(name, str)]
+
+
+def _inferred_str(var: Var) -> bool:
+    """Whether type checking inferred a string for `var` (a candidate member:
+    its class body has been checked before any use elsewhere reads it)."""
+    proper = get_proper_type(var.type) if var.type is not None else None
+    if isinstance(proper, Instance) and proper.last_known_value is not None:
+        proper = proper.last_known_value.fallback
+    elif isinstance(proper, LiteralType):
+        proper = proper.fallback
+    return isinstance(proper, Instance) and proper.type.fullname == "builtins.str"
 
 
 def is_member(info: TypeInfo, name: str) -> bool:
@@ -167,7 +189,11 @@ def is_member(info: TypeInfo, name: str) -> bool:
         return False
     sym = info.get(name)
     node = sym.node if sym is not None else None
-    return isinstance(node, Var) and name in _own_members(node.info)
+    if not isinstance(node, Var):
+        return False
+    if name in _own_names(node.info, "members"):
+        return True
+    return name in _own_names(node.info, "candidates") and _inferred_str(node)
 
 
 def _class_of(typ: ProperType, *, through_class: bool) -> tuple[TypeInfo, Type] | None:

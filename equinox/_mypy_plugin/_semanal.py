@@ -21,7 +21,7 @@ What it changes, so that mypy's dataclass transform matches the runtime:
   the inherited one is made visible in the class's own namespace.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from mypy.nodes import (
     MDEF,
@@ -48,6 +48,7 @@ from ._names import (
     ABSTRACT_CLASSVAR,
     ABSTRACT_VAR,
     ARRAY_TYPES,
+    CLASSVAR_NAMES,
     FIELD_SPECIFIERS,
     INIT_METHODS,
     METADATA_KEY,
@@ -100,6 +101,51 @@ def _abstract_kind(stmt: AssignmentStmt, ctx: ClassDefContext) -> str | None:
     if spelled == "AbstractClassVar" and fullname is None:
         return "classvar"
     return None
+
+
+def _is_classvar_annotation(stmt: AssignmentStmt, ctx: ClassDefContext) -> bool:
+    """Whether `stmt` is annotated `ClassVar[...]` (what the name refers to)."""
+    written = stmt.unanalyzed_type
+    if not isinstance(written, UnboundType):
+        return False
+    try:
+        sym = ctx.api.lookup_qualified(written.name, ctx.cls, suppress_errors=True)
+    except Exception:  # lookups of odd names must never crash the plugin
+        return False
+    return (
+        sym is not None
+        and sym.node is not None
+        and (sym.node.fullname in CLASSVAR_NAMES)
+    )
+
+
+def _inherited_abstract_vars(info: TypeInfo) -> set[str]:
+    """Names a Module base declares `AbstractVar`."""
+    found: set[str] = set()
+    for base in info.mro[1:]:
+        data: object = base.metadata.get(METADATA_KEY, {}).get("abstract_vars")
+        if isinstance(data, list):
+            names = cast("list[object]", data)
+            found.update(name for name in names if isinstance(name, str))
+    return found
+
+
+def _provide_by_classvar(stmt: AssignmentStmt, ctx: ClassDefContext, name: str) -> bool:
+    """`x: ClassVar[T] = v` providing a base's `AbstractVar` `x`: Equinox
+    accepts it at run time, but mypy forbids a class variable overriding an
+    instance one. It is declared a plain class-level attribute (not a
+    ClassVar, and hidden from the dataclass transform: no field either), as
+    `x = v` would be. True when done."""
+    if not _is_classvar_annotation(stmt, ctx):
+        return False
+    if name not in _inherited_abstract_vars(ctx.cls.info):
+        return False
+    sym = ctx.cls.info.names.get(name)
+    if sym is None or not isinstance(sym.node, Var):
+        return False
+    stmt.new_syntax = False
+    sym.node.is_classvar = False
+    return True
 
 
 def _converter_spec(stmt: AssignmentStmt) -> dict[str, Any] | None:
@@ -232,6 +278,8 @@ def analyze_module_class(ctx: ClassDefContext) -> None:
                     # a class attribute too. (When the class's own __init__ or
                     # __post_init__ sets it, subclasses provide a field.)
                     sym.node.is_property = True
+            continue
+        if _provide_by_classvar(stmt, ctx, lvalue.name):
             continue
         if is_own_field(stmt, info):
             fields.append(lvalue.name)
