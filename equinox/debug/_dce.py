@@ -4,23 +4,27 @@ elimination (DCE) in a jitted program.
 `store_dce` wraps each array leaf in its own identity primitive. JAX removes
 equations whose outputs are unused before lowering to MLIR, so the lowering
 rule of that primitive runs exactly for the leaves that survived; it records
-them. `inspect_dce` prints the record. Nothing is recorded when a function is
-not compiled (eager code) or when a compiled function is called again from
-JAX's cache: the record is made when the function is lowered.
+them. `inspect_dce` prints the records in Equinox 0.13.8's format. A record
+is made when the function is lowered, so a compiled function called again
+from JAX's cache adds none; records are kept (`inspect_dce` can be called
+again). Both raise `RuntimeError` where Equinox's do (`store_dce` outside a
+jitted function, `inspect_dce` inside one).
 """
 
 import dataclasses
 import itertools
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Final, TypeVar
 
 import jax.tree_util as jtu
 import numpy as np
+from jax._src import core as jax_core  # private: the only test for being under jit
 from jax.extend.core import Primitive
 
+from .. import _jax_typed as jaxt
 from .._filters import is_array
-from .._tree_paths import flatten_with_path, path_str
+from .._pretty import tree_pformat
 from ._primitive import bind, define, lowering_outputs
 
 _T = TypeVar("_T")
@@ -30,11 +34,18 @@ store_dce_p = Primitive("eqx_store_dce")
 
 @dataclasses.dataclass
 class _Entry:
-    name: str
-    paths: list[str]  # one per array leaf
-    avals: list[str]
+    name: Hashable
+    treedef: Any
+    leaves: list[Any]  # the value's leaves, each array as a ShapeDtypeStruct
+    positions: list[int]  # where the arrays are among `leaves`
     alive: set[int] = dataclasses.field(default_factory=set[int])
-    lowered: bool = False
+
+
+class _Removed:
+    """Stands for an array that dead-code elimination removed."""
+
+    def __repr__(self) -> str:
+        return "<DCE'd>"
 
 
 _entries: Final[dict[int, _Entry]] = {}
@@ -66,7 +77,6 @@ def _lower(ctx: Any, x: Any, *, entry: int, leaf: int) -> Sequence[Any]:
     with _lock:
         record = _entries.get(entry)
         if record is not None:
-            record.lowered = True
             record.alive.add(leaf)
     return lowering_outputs([x])
 
@@ -81,25 +91,35 @@ define(
 )
 
 
-def _describe(leaf: Any) -> str:
-    shape = "x".join(str(d) for d in np.shape(leaf))
-    return f"{np.dtype(leaf.dtype).name}[{shape}]"
+def _under_jit() -> bool:
+    under: bool = jax_core.unsafe_am_i_under_a_jit()
+    return under
 
 
-def store_dce(x: _T, name: str = "default") -> _T:
+def _abstract(leaf: Any) -> Any:
+    # Not weakly typed: printed `f32[]`, as Equinox prints it.
+    return jaxt.ShapeDtypeStruct(np.shape(leaf), leaf.dtype)
+
+
+def store_dce(x: _T, name: Hashable = None) -> _T:
     """The identity on `x`; records, when the enclosing `jax.jit` /
     `eqx.filter_jit` function is compiled, which array leaves of `x` are
     still used after dead-code elimination. Read it with
-    `eqx.debug.inspect_dce(name)`."""
-    path_leaves, treedef = flatten_with_path(x)
-    leaves = [leaf for _, leaf in path_leaves]
+    `eqx.debug.inspect_dce(name)`.
+
+    Raises `RuntimeError` outside of a jitted function."""
+    if not _under_jit():
+        raise RuntimeError(
+            "`equinox.debug.store_dce` should be used inside of JIT: "
+            "call it inside a jax.jit / eqx.filter_jit function."
+        )
+    leaves, treedef = jtu.tree_flatten(x)
     positions = [i for i, leaf in enumerate(leaves) if is_array(leaf)]
     entry_id = next(_next_id)
-    record = _Entry(
-        name=name,
-        paths=[path_str(path_leaves[i][0]) or "(root)" for i in positions],
-        avals=[_describe(leaves[i]) for i in positions],
-    )
+    recorded = list(leaves)
+    for i in positions:
+        recorded[i] = _abstract(leaves[i])
+    record = _Entry(name=name, treedef=treedef, leaves=recorded, positions=positions)
     with _lock:
         _entries[entry_id] = record
     for leaf_number, i in enumerate(positions):
@@ -108,27 +128,32 @@ def store_dce(x: _T, name: str = "default") -> _T:
     return rebuilt
 
 
+def _as_kept(record: _Entry) -> Any:
+    """The recorded value: kept arrays as `f32[3]`, removed ones `<DCE'd>`."""
+    leaves = list(record.leaves)
+    for leaf_number, i in enumerate(record.positions):
+        if leaf_number not in record.alive:
+            leaves[i] = _Removed()
+    return jtu.tree_unflatten(record.treedef, leaves)
+
+
 def inspect_dce(
-    name: str = "default", announce: Callable[[str], object] = print
+    name: Hashable = None, announce: Callable[[str], object] = print
 ) -> None:
-    """Print (via `announce`) which leaves of each `store_dce(..., name=name)`
-    value were kept or removed by dead-code elimination, then forget those
-    records."""
+    """Print (via `announce`, one call per line) which array leaves of each
+    `store_dce(..., name=name)` value survived dead-code elimination: kept
+    ones as `f32[3]`, removed ones as `<DCE'd>`, in Equinox's format.
+
+    Raises `RuntimeError` inside a jitted function."""
+    if _under_jit():
+        raise RuntimeError(
+            "`equinox.debug.inspect_dce` should be used outside of JIT: call "
+            "it after the jitted function has run."
+        )
     with _lock:
-        ids = [i for i, record in _entries.items() if record.name == name]
-        records = [_entries.pop(i) for i in ids]
-    if not records:
-        announce(f"inspect_dce: nothing stored under the name {name!r}.")
-        return
-    lines: list[str] = []
+        records = [record for record in _entries.values() if record.name == name]
+    plural = "" if len(records) == 1 else "s"
+    announce(f"Found {len(records)} call{plural} to `equinox.debug.store_dce`.")
     for number, record in enumerate(records):
-        lines.append(f"store_dce {name!r}, entry {number}:")
-        if not record.lowered:
-            lines.append(
-                "  (never compiled: call store_dce inside a jitted function and "
-                "run it, or the whole value was removed)"
-            )
-        for k, (path, aval) in enumerate(zip(record.paths, record.avals, strict=True)):
-            status = "kept" if k in record.alive else "removed"
-            lines.append(f"  {path}: {aval} {status}")
-    announce("\n".join(lines))
+        announce(f"Entry {number}:")
+        announce(tree_pformat(_as_kept(record), struct_as_array=True))
