@@ -419,3 +419,38 @@ def test_compiled_survives_clear_jit_cache() -> None:
     compiled = f.lower(jnp.ones(2), 3).compile()
     clear_jit_cache()
     np.testing.assert_allclose(compiled(jnp.ones(2), 3), [3.0, 3.0])
+
+
+def test_step_returning_module_with_function_field_stays_on_cpp_fast_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # JAX's C++ dispatch falls back to Python (`_run_python_pjit`) whenever an
+    # output leaf is not an array; a returned Module whose `activation` field
+    # is a function must not force that fallback on every call.
+    from jax._src import pjit
+
+    calls: list[None] = []
+    original = pjit._run_python_pjit  # pyright: ignore[reportPrivateUsage]
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(None)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(pjit, "_run_python_pjit", counting)
+
+    @eqx.filter_jit
+    def step(model: Linear, x: Array) -> tuple[Linear, Array]:
+        new = eqx.tree_at(lambda m: m.bias, model, model.bias + 1.0)
+        return new, new(x)
+
+    model = Linear(jnp.ones((2, 2)), jnp.zeros(2))
+    x = jnp.ones(2)
+    model, _ = step(model, x)
+    first = len(calls)
+    assert first >= 1  # the first call traces and compiles through Python
+    for _ in range(5):
+        model, y = step(model, x)
+    assert len(calls) == first
+    assert model.activation is jax.nn.relu
+    np.testing.assert_allclose(np.asarray(model.bias), np.full(2, 6.0))
+    np.testing.assert_allclose(np.asarray(y), np.full(2, 8.0))
