@@ -17,12 +17,16 @@ from mypy.nodes import (
     Context,
     Expression,
     RefExpr,
+    TypeInfo,
 )
 from mypy.plugin import CheckerPluginInterface, FunctionContext, MethodContext
+from mypy.subtypes import is_subtype
 from mypy.types import (
+    AnyType,
     CallableType,
     Instance,
     LiteralType,
+    Overloaded,
     TupleType,
     Type,
     UnionType,
@@ -46,28 +50,41 @@ def check_function_call(ctx: FunctionContext) -> Type:
     )
 
 
-def _check_sequential_call(ctx: MethodContext) -> None:
-    """`model(x)` of a Sequential whose first layer's size is known: check x.
+_ARRAY = "jax._src.basearray.Array"
 
-    The result stays as declared (`Any`): mypy's overload resolution of
-    `Sequential.__call__` drops a shape attached to it.
-    """
-    takes, _ = sequential_io(ctx.type)
+
+def _check_sequential_call(ctx: MethodContext) -> Type | None:
+    """`model(x)` of a Sequential whose first layer's size is known: check x.
+    When the last layer's output is known and no state is passed, the result
+    (declared `Any`) is that array; None to keep mypy's."""
+    takes, gives = sequential_io(ctx.type)
     api = ctx.api
-    if takes is None or not isinstance(api, TypeChecker):
-        return
-    if len(ctx.args) < 1 or len(ctx.args[0]) != 1:
-        return
-    expr = ctx.args[0][0]
-    if not untrusted(api, expr):
-        value = spec_of(ctx.arg_types[0][0])
-        what = 'Argument "x" to "Sequential"'
-        check_value(api, [takes], value, Memo(), what, 'argument "x"', expr)
+    if not isinstance(api, TypeChecker) or len(ctx.args) < 1:
+        return None
+    if takes is not None and len(ctx.args[0]) == 1:
+        expr = ctx.args[0][0]
+        if not untrusted(api, expr):
+            value = spec_of(ctx.arg_types[0][0])
+            what = 'Argument "x" to "Sequential"'
+            check_value(api, [takes], value, Memo(), what, 'argument "x"', expr)
+    stateless = len(ctx.args) > 1 and not ctx.args[1]
+    if gives is None or not stateless:
+        return None
+    if not isinstance(get_proper_type(ctx.default_return_type), AnyType):
+        return None
+    module, _, name = _ARRAY.rpartition(".")
+    tree = api.modules.get(module)
+    sym = tree.names.get(name) if tree is not None else None
+    if sym is None or not isinstance(sym.node, TypeInfo):
+        return None
+    return attach(Instance(sym.node, []), gives, api.str_type())
 
 
 def check_method_call(ctx: MethodContext) -> Type:
     if not is_transformed(ctx.type):
-        _check_sequential_call(ctx)
+        result = _check_sequential_call(ctx)
+        if result is not None:
+            return result
     if is_transformed(ctx.type):  # e.g. `jax.vmap(model)(x)`: batched args
         axes = vmap_axes(ctx.type)
         if axes is None or not isinstance(ctx.api, TypeChecker):
@@ -124,6 +141,8 @@ def _check_call(
         owner = callee.type.name
         call = callee.type.get_method("__call__")
         callee = None if call is None else get_proper_type(call.type)
+        if isinstance(callee, Overloaded):
+            callee = _matched_item(callee, arg_types, skip=1)
         if isinstance(callee, CallableType):
             callee = callee.with_name(f"__call__ of {owner}")
         skip = 1
@@ -160,6 +179,28 @@ def _check_call(
     if mapped is not None and axes is not None:
         return mapped.batch(result, axes[1], api)
     return result
+
+
+def _matched_item(
+    callee: Overloaded, arg_types: list[list[Type]], skip: int
+) -> CallableType | None:
+    """The overload mypy chose for this call (the hook's arguments are grouped
+    by its parameters): the first item every argument fits, by arity and
+    type. `LayerNorm(5)(x)` takes the `state: None` item, `(x, state)` the
+    other. None when no item fits (an `Any` argument fits any: the first such
+    item then checks, and its return is only used where mypy's agrees)."""
+    for item in callee.items:
+        formals = item.arg_types[skip:]
+        if len(formals) != len(arg_types):
+            continue
+        fits = all(
+            is_subtype(actual, formal)
+            for formal, actuals in zip(formals, arg_types, strict=True)
+            for actual in actuals
+        )
+        if fits:
+            return item
+    return None
 
 
 def _generic(callee: CallableType) -> bool:

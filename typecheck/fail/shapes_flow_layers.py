@@ -44,3 +44,27 @@ deep = eqx.nn.Sequential(
         eqx.nn.MLP(16, 2, 8, 1, key=key),  # E: jaxtyping-shape
     ]
 )
+
+# Normalisation layers (overloaded `__call__`): the constructor binds `*shape`.
+layer_norm = eqx.nn.LayerNorm(4)
+rms_norm = eqx.nn.RMSNorm((2, 4))
+layer_norm(jnp.zeros(3))  # E: jaxtyping-shape
+rms_norm(jnp.zeros(4))  # E: jaxtyping-shape
+rms_norm(jnp.zeros((4, 2)))  # E: jaxtyping-shape
+normed: Float[Array, "3"] = layer_norm(jnp.zeros(4))  # E: jaxtyping-shape
+normed_pair: Float[Array, "4 2"] = rms_norm(jnp.zeros((2, 4)))  # E: jaxtyping-shape
+wide_norm = layer_norm(linear(jnp.zeros(3)))
+layer_norm(mlp(jnp.zeros(4)))  # E: jaxtyping-shape
+
+# A Sequential's result is its last layer's output.
+net = eqx.nn.Sequential(
+    [
+        eqx.nn.Linear(3, 8, key=key),
+        eqx.nn.Lambda(jax.nn.relu),
+        eqx.nn.Linear(8, 2, key=key),
+    ]
+)
+logits: Float[Array, "3"] = net(jnp.zeros(3))  # E: jaxtyping-shape
+linear(net(jnp.zeros(3)))  # E: jaxtyping-shape
+layer_norm(net(jnp.zeros(3)))  # E: jaxtyping-shape
+both = mlp(linear(net(jnp.zeros(3))))  # E: jaxtyping-shape

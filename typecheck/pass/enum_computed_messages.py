@@ -26,11 +26,3 @@ def linear_result(num_steps: Array, max_steps: int) -> RESULTS:
 
 def worst(stopped: Bool[Array, ""], inner: RESULTS) -> RESULTS:
     return RESULTS.where(stopped, RESULTS.max_steps_reached, inner)
-
-
-def message_of(result: RESULTS) -> str:
-    return RESULTS[result]
-
-
-def limit_message() -> str:
-    return RESULTS[RESULTS.max_steps_reached]

@@ -9,7 +9,7 @@ from typing import assert_type
 
 import jax
 import jax.numpy as jnp
-from jaxtyping import Array, Bool, Float, Float32, Inexact, Int, Int32
+from jaxtyping import Array, Bool, Float, Float32, Inexact, Int, Int32, Num
 
 import equinox as eqx
 
@@ -70,3 +70,9 @@ assert_type(jax.vmap(linear)(a), Inexact[Array, "3 2"])
 assert_type(eqx.nn.MLP(4, 3, 8, 2, key=key)(v), Float[Array, "3"])
 unknown = jnp.zeros(int("3"))
 assert_type(unknown, Float[Array, "..."])  # a size known only at run time
+
+# Normalisation layers: the input's shape, bound by the constructor.
+layer_norm = eqx.nn.LayerNorm(4)
+rms_norm = eqx.nn.RMSNorm((2, 4))
+assert_type(layer_norm(jnp.zeros(4)), Num[Array, "4"])
+assert_type(rms_norm(jnp.zeros((2, 4))), Num[Array, "2 4"])
