@@ -79,6 +79,22 @@ class _ClassInfo:
     abstract: tuple[str, ...]
     check_inits: tuple[Callable[[Any], None], ...]
     field_check: Callable[[Any], None] | None
+    # The construction plan: True when the only stages are `__init__`,
+    # defaults and the field checks (concrete, generated `__init__` that does
+    # not assign, no scan, converters, static fields or `__check_init__`),
+    # so `Cls(...)` skips the tests for the absent ones.
+    plain: bool = dataclasses.field(init=False, default=False)
+
+    def __post_init__(self) -> None:
+        plain = not (
+            self.abstract
+            or self.assigns
+            or self.scan_names
+            or self.converters
+            or self.static_names
+            or self.check_inits
+        )
+        object.__setattr__(self, "plain", plain)
 
 
 def _is_plain_method(name: str, value: object) -> bool:
@@ -300,23 +316,36 @@ class _ModuleMeta(abc.ABCMeta):
         # is cheaper than popping it from `kwargs` (this is the unflatten
         # hot path).
         def __call__(cls, /, *args, __eqx_rebuild__=None, **kwargs):
-            if __eqx_rebuild__ is cls.__eqx_rebuild__:
+            if __eqx_rebuild__ is None:
+                info = cls.__eqx_info__
+                if info.plain:
+                    # User construction with no optional stage (see
+                    # `_ClassInfo.plain`): the same steps, fewer tests.
+                    obj = _new_instance(cls)
+                    obj.__init__(*args, **kwargs)
+                    if len(obj.__dict__) < info.n_fields:
+                        _fill_unassigned(obj, info)
+                    check = info.field_check
+                    if check is not None:
+                        check(obj)
+                    return obj
+            elif __eqx_rebuild__ is cls.__eqx_rebuild__:
                 # JAX rebuilding a tree: `kwargs` is a fresh dict holding
                 # exactly the fields, so it can become the instance's dict.
                 obj = _new_instance(cls)
                 _set_attribute(obj, "__dict__", kwargs)
                 return obj
-            if type(__eqx_rebuild__) is AttributesToken:
+            elif type(__eqx_rebuild__) is AttributesToken:
                 # Rebuilding an instance that carries extra attributes.
                 obj = _new_instance(cls)
                 kwargs.update(__eqx_rebuild__.attributes)
                 kwargs[REBUILD_KEY] = __eqx_rebuild__
                 _set_attribute(obj, "__dict__", kwargs)
                 return obj
-            if __eqx_rebuild__ is not None:
+            else:
                 kwargs[REBUILD_KEY] = __eqx_rebuild__
+                info = cls.__eqx_info__
             # User construction, inlined (no extra call on this path).
-            info = cls.__eqx_info__
             if info.abstract:
                 raise _abstract_error(info)
             obj = _new_instance(cls)
