@@ -71,7 +71,7 @@ def test_layer_norm_errors() -> None:
     # Caught by the annotation check when run-time checking is on, else by the
     # layer itself; either way the error names the layer.
     with pytest.raises((ValueError, TypeError), match="LayerNorm"):
-        eqx.nn.LayerNorm(3)(jnp.zeros(4))
+        eqx.nn.LayerNorm(3)(jnp.zeros(4))  # type: ignore[jaxtyping-shape]  # deliberately wrong
 
 
 def test_rms_norm_matches_formula() -> None:
@@ -125,6 +125,6 @@ def test_group_norm_errors() -> None:
     with pytest.raises(ValueError, match="GroupNorm: `groups` must be >= 1"):
         eqx.nn.GroupNorm(0, 4)
     with pytest.raises((ValueError, TypeError), match="GroupNorm"):
-        eqx.nn.GroupNorm(2, 4)(jnp.zeros((6, 2)))
+        eqx.nn.GroupNorm(2, 4)(jnp.zeros((6, 2)))  # type: ignore[jaxtyping-shape]  # deliberately wrong
     with pytest.raises(ValueError, match="must divide the number of channels"):
         eqx.nn.GroupNorm(4, channelwise_affine=False)(jnp.zeros((6, 2)))
