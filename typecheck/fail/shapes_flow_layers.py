@@ -55,6 +55,9 @@ normed: Float[Array, "3"] = layer_norm(jnp.zeros(4))  # E: jaxtyping-shape
 normed_pair: Float[Array, "4 2"] = rms_norm(jnp.zeros((2, 4)))  # E: jaxtyping-shape
 wide_norm = layer_norm(linear(jnp.zeros(3)))
 layer_norm(mlp(jnp.zeros(4)))  # E: jaxtyping-shape
+group_norm = eqx.nn.GroupNorm(2, 4)
+group_norm(jnp.zeros((6, 9)))  # E: jaxtyping-shape
+grouped: Float[Array, "4 8"] = group_norm(jnp.zeros((4, 9)))  # E: jaxtyping-shape
 
 # A Sequential's result is its last layer's output.
 net = eqx.nn.Sequential(
