@@ -18,6 +18,11 @@ the per-round ratio (the times printed are the fastest round's).
 5. For the record, the other ways JAX lets a class be a pytree, on the same
    tree: `register_pytree_node` and `register_pytree_with_keys` (Python
    flatten and unflatten callbacks), against the mutable dataclass.
+6. The floors of our design, against the mutable dataclass: the same
+   dataclass with one static (meta) field, which is what the rebuild
+   pseudo-field costs inside JAX's C++; and a class whose metaclass
+   `__call__` does nothing but rebuild (no pseudo-field), which is what
+   reaching `Cls(**fields)` through a Python metaclass `__call__` costs.
 
 Run: `python benchmarks/module_pytree.py`. Prints figures; asserts nothing.
 """
@@ -27,7 +32,7 @@ import functools
 import statistics
 import timeit
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import jax
 import jax.numpy as jnp
@@ -72,6 +77,53 @@ class MutableDataclassLinear:
 @dataclasses.dataclass
 class MutableDataclassMLP:
     layers: tuple[MutableDataclassLinear, ...]
+
+
+@dataclasses.dataclass
+class MetaDataclassLinear:
+    weight: jax.Array
+    bias: jax.Array
+    meta: object = None
+
+
+@dataclasses.dataclass
+class MetaDataclassMLP:
+    layers: tuple[MetaDataclassLinear, ...]
+    meta: object = None
+
+
+jtu.register_dataclass(MetaDataclassLinear, ["weight", "bias"], ["meta"])
+jtu.register_dataclass(MetaDataclassMLP, ["layers"], ["meta"])
+
+
+class _RebuildOnlyMeta(type):
+    """A metaclass `__call__` that only rebuilds: the floor of that path."""
+
+    def __call__(cls, /, **kwargs: Any) -> Any:
+        obj = object.__new__(cast(type[object], cls))
+        object.__setattr__(obj, "__dict__", kwargs)
+        return obj
+
+
+class RebuildOnlyLinear(metaclass=_RebuildOnlyMeta):
+    weight: jax.Array
+    bias: jax.Array
+
+
+class RebuildOnlyMLP(metaclass=_RebuildOnlyMeta):
+    layers: tuple[RebuildOnlyLinear, ...]
+
+
+jtu.register_dataclass(RebuildOnlyLinear, ["weight", "bias"], [])
+jtu.register_dataclass(RebuildOnlyMLP, ["layers"], [])
+
+
+def _rebuild_only_tree(w: jax.Array, b: jax.Array) -> object:
+    # Called through `Any`: the metaclass `__call__` takes the fields as
+    # keywords, which the (empty) class bodies do not declare.
+    linear: Any = RebuildOnlyLinear
+    mlp: Any = RebuildOnlyMLP
+    return mlp(layers=tuple(linear(weight=w, bias=b) for _ in range(DEPTH)))
 
 
 def _add(param: jax.Array, update: jax.Array) -> jax.Array:
@@ -240,6 +292,18 @@ def main() -> None:
             jtu.tree_unflatten, treedef, leaves
         )
     cases["flatten_mutable"] = functools.partial(jtu.tree_flatten, mutable)
+    floors: dict[str, object] = {
+        "meta": MetaDataclassMLP(
+            tuple(MetaDataclassLinear(w, b) for _ in range(DEPTH))
+        ),
+        "rebuild_only": _rebuild_only_tree(w, b),
+    }
+    for kind, tree in floors.items():
+        leaves, treedef = jtu.tree_flatten(tree)
+        cases[f"flatten_{kind}"] = functools.partial(jtu.tree_flatten, tree)
+        cases[f"unflatten_{kind}"] = functools.partial(
+            jtu.tree_unflatten, treedef, leaves
+        )
     for fn in cases.values():  # warm up every path once
         fn()
     t = _time_rounds(cases, number=1_000)
@@ -279,6 +343,18 @@ def main() -> None:
         for op in ("flatten", "unflatten"):
             _report(
                 f"{name} {op} vs mutable dc",
+                t[f"{op}_{kind}"],
+                t[f"{op}_mutable"],
+                target=None,
+            )
+    floor_names = (
+        ("meta", "floor: dc + 1 meta field"),
+        ("rebuild_only", "floor: metaclass __call__ only"),
+    )
+    for kind, name in floor_names:
+        for op in ("flatten", "unflatten"):
+            _report(
+                f"{name} {op}",
                 t[f"{op}_{kind}"],
                 t[f"{op}_mutable"],
                 target=None,
