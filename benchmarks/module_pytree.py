@@ -23,6 +23,9 @@ the per-round ratio (the times printed are the fastest round's).
    pseudo-field costs inside JAX's C++; and a class whose metaclass
    `__call__` does nothing but rebuild (no pseudo-field), which is what
    reaching `Cls(**fields)` through a Python metaclass `__call__` costs.
+   And the alternative design: no metaclass `__call__` (so `type.__call__`
+   in C), a generated per-class `__init__` with the fields as named
+   parameters that rebuilds when the pseudo-field is passed.
 
 Run: `python benchmarks/module_pytree.py`. Prints figures; asserts nothing.
 """
@@ -116,6 +119,43 @@ class RebuildOnlyMLP(metaclass=_RebuildOnlyMeta):
 
 jtu.register_dataclass(RebuildOnlyLinear, ["weight", "bias"], [])
 jtu.register_dataclass(RebuildOnlyMLP, ["layers"], [])
+
+
+def _named_rebuild_init(names: tuple[str, ...]) -> Callable[..., None]:
+    """`__init__(self, <names>, *, __eqx_rebuild__)` storing into `__dict__`."""
+    lines = [f"def __init__(self, {', '.join(names)}, *, __eqx_rebuild__):"]
+    lines.append("    values = self.__dict__")
+    lines += [f"    values[{name!r}] = {name}" for name in names]
+    namespace: dict[str, Any] = {}
+    exec("\n".join(lines), namespace)  # generated from the field names
+    init: Callable[..., None] = namespace["__init__"]
+    return init
+
+
+class NamedInitLinear:
+    weight: jax.Array
+    bias: jax.Array
+    __eqx_rebuild__ = None
+
+
+class NamedInitMLP:
+    layers: tuple[NamedInitLinear, ...]
+    __eqx_rebuild__ = None
+
+
+for _cls, _names in (
+    (NamedInitLinear, ("weight", "bias")),
+    (NamedInitMLP, ("layers",)),
+):
+    setattr(_cls, "__init__", _named_rebuild_init(_names))  # noqa: B010  # generated
+    jtu.register_dataclass(_cls, list(_names), ["__eqx_rebuild__"])
+
+
+def _named_init_tree(w: jax.Array, b: jax.Array) -> object:
+    linear: Any = NamedInitLinear
+    mlp: Any = NamedInitMLP
+    layers = tuple(linear(w, b, __eqx_rebuild__=None) for _ in range(DEPTH))
+    return mlp(layers, __eqx_rebuild__=None)
 
 
 def _rebuild_only_tree(w: jax.Array, b: jax.Array) -> object:
@@ -297,6 +337,7 @@ def main() -> None:
             tuple(MetaDataclassLinear(w, b) for _ in range(DEPTH))
         ),
         "rebuild_only": _rebuild_only_tree(w, b),
+        "named_init": _named_init_tree(w, b),
     }
     for kind, tree in floors.items():
         leaves, treedef = jtu.tree_flatten(tree)
@@ -350,6 +391,7 @@ def main() -> None:
     floor_names = (
         ("meta", "floor: dc + 1 meta field"),
         ("rebuild_only", "floor: metaclass __call__ only"),
+        ("named_init", "alt: generated __init__ + meta"),
     )
     for kind, name in floor_names:
         for op in ("flatten", "unflatten"):
