@@ -5,8 +5,7 @@ the committed full-run pictures stay as they are).
 
 The neural ODE example needs diffrax: when it is not importable, the test
 installs it next to this package (`pip install --no-deps` into a temporary
-folder, as tests/compat/test_ecosystem.py does), and skips only when pip
-cannot get it.
+folder, by the session fixture in tests/conftest.py).
 """
 
 import importlib.machinery
@@ -30,10 +29,6 @@ class Expect:
     at_least: float | None = None  # the number after `line`, lower bound
     at_most: float | None = None  # ... upper bound
     needs: str | None = None  # a module the example imports beyond [dev]
-
-
-# diffrax with what it imports beyond [dev] (pins as the compat test's).
-ECOSYSTEM = ["diffrax==0.7.2", "optimistix==0.1.0", "lineax==0.1.1"]
 
 
 EXPECTED = [
@@ -75,20 +70,9 @@ EXPECTED = [
 
 
 @pytest.fixture(scope="module")
-def ecosystem(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    """Extra import paths holding diffrax & co. (empty if already importable
-    or if pip cannot install them)."""
-    if importlib.util.find_spec("diffrax") is not None:
-        return []
-    target = tmp_path_factory.mktemp("ecosystem")
-    pip = [sys.executable, "-m", "pip", "install", "-q", "--no-deps"]
-    result = subprocess.run(
-        [*pip, "--target", str(target), *ECOSYSTEM],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    return [str(target)] if result.returncode == 0 else []
+def ecosystem(ecosystem_site: Path) -> list[str]:
+    """Extra import paths holding diffrax & co. (the session's install)."""
+    return [str(ecosystem_site)]
 
 
 def run_example(name: str, out: Path, extra_paths: list[str] = []) -> str:  # noqa: B006  # read only
@@ -118,7 +102,7 @@ def test_example_quick_run(
     if expect.needs and importlib.util.find_spec(expect.needs) is None:
         extra = request.getfixturevalue("ecosystem")
         if importlib.machinery.PathFinder.find_spec(expect.needs, extra) is None:
-            pytest.skip(f"{expect.name} needs {expect.needs}; pip could not get it")
+            pytest.fail(f"{expect.name} needs {expect.needs}, not in the install")
     out = run_example(expect.name, tmp_path, extra)
     assert any(x.startswith(expect.line) for x in out.splitlines()), out
     if expect.at_least is not None:
