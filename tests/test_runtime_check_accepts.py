@@ -67,13 +67,6 @@ _INTEGER_OK: frozenset[str] = frozenset(_LAYERS) - {
     "ConvTranspose2d",
     "ConvTranspose3d",
 }
-# The layer bodies of the "scalar" layers call `x.shape`; the checks accept a
-# Python scalar, the body does not yet (owned by the nn layers' rewrite).
-_SCALAR_BODY_PENDING = pytest.mark.xfail(
-    raises=AttributeError,
-    strict=True,
-    reason="the 'scalar' layers' bodies do not take Python scalars yet",
-)
 
 
 def _input(shape: tuple[int, ...]) -> Any:
@@ -107,13 +100,7 @@ def test_integer_input_is_accepted_where_equinox_computes(name: str) -> None:
     _same(layer(x), layer(jnp.asarray(x)))
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=_SCALAR_BODY_PENDING)
-        for n in ("Linear scalar", "MLP scalar")
-    ],
-)
+@pytest.mark.parametrize("name", ["Linear scalar", "MLP scalar"])
 @pytest.mark.parametrize("value", [0.5, 2])
 def test_python_scalar_for_scalar_layers(name: str, value: float) -> None:
     layer = _LAYERS[name][0]()
@@ -164,11 +151,6 @@ def test_attention_takes_numpy_and_integer_inputs_and_numpy_masks() -> None:
     _same(layer(qi, qi, qi), layer(*(jnp.asarray(qi),) * 3))
 
 
-@pytest.mark.xfail(
-    raises=ValueError,
-    strict=True,
-    reason="the attention body rejects non-bool masks (Equinox accepts them)",
-)
 def test_attention_takes_floating_masks() -> None:
     layer = nn.MultiheadAttention(2, 4, key=KEY)
     q = jnp.asarray(_input((3, 4)))

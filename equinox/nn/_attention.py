@@ -196,9 +196,10 @@ class MultiheadAttention(Module):
     def _check_mask(self, mask: Array, q_seq: int, kv_seq: int) -> int | None:
         """The vmap axis of a valid mask over the heads (None: shared)."""
         shapes = ((q_seq, kv_seq), (self.num_heads, q_seq, kv_seq))
-        if mask.shape not in shapes or mask.dtype != jnp.bool_:
+        # Any dtype, as in Equinox: nonzero entries attend.
+        if mask.shape not in shapes:
             raise ValueError(
-                "MultiheadAttention: `mask` must be a boolean array of shape "
+                "MultiheadAttention: `mask` must be an array of shape "
                 f"(q_seq, kv_seq)={shapes[0]} or (num_heads, q_seq, kv_seq)="
                 f"{shapes[1]}, got {mask.dtype}{list(mask.shape)}."
             )

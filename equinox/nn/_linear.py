@@ -2,6 +2,7 @@
 
 from typing import Literal, TypeVar
 
+import jax.numpy as jnp
 from jax.typing import DTypeLike
 from jaxtyping import Array, Inexact, Num, PRNGKeyArray
 
@@ -73,6 +74,7 @@ class Linear(Module):
     ) -> Inexact[Array, "out_features"] | Inexact[Array, ""]:
         """Applies the layer; `key` is unused and accepted for uniformity."""
         del key
+        x = jnp.asarray(x)  # Python and NumPy scalars too, as in Equinox
         expected = () if self.in_features == "scalar" else (self.in_features,)
         if x.shape != expected:
             raise ValueError(
