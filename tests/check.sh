@@ -72,9 +72,9 @@ stage "ruff format --check" ruff format --check .
 background "mypy --strict" env EQX_MYPY_PLUGIN_DEBUG=1 \
     mypy --strict --cache-dir "$MYPY_CACHE" \
     equinox tests typecheck/pass typecheck/reveal examples benchmarks
-background "pyright strict + --verifytypes" sh -c \
-    'pyright && pyright --verifytypes equinox --ignoreexternal'
-finish "pyright strict + --verifytypes"
+background "pyright strict + --verifytypes + examples" sh -c \
+    'pyright && pyright --verifytypes equinox --ignoreexternal && pyright -p examples'
+finish "pyright strict + --verifytypes + examples"
 finish "mypy --strict"
 if [ -n "$FAILED" ]; then exit 1; fi
 
