@@ -79,3 +79,6 @@ finish "mypy --strict"
 if [ -n "$FAILED" ]; then exit 1; fi
 
 stage "pytest" python -m pytest
+
+# The newest JAX needs Python >= 3.12: the run-time suite once more there.
+stage "pytest on the newest JAX (Python 3.12)" bash tests/newest_jax.sh
