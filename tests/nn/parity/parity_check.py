@@ -9,7 +9,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 import numpy as np
-from parity_cases import CASES, FAMILY, arrays, key_for
+from parity_cases import CASES, arrays, key_for
 
 import equinox as eqx
 
@@ -20,11 +20,6 @@ _REFERENCE = Path(__file__).with_name("reference.npz")
 def _reference() -> dict[str, np.ndarray]:
     with np.load(_REFERENCE) as data:
         return {k: data[k] for k in data.files}
-
-
-def names(family: str) -> list[str]:
-    """The cases of one family, in definition order."""
-    return [name for name, fam in FAMILY.items() if fam == family]
 
 
 def _frozen(name: str, prefix: str) -> list[np.ndarray]:
