@@ -10,7 +10,7 @@ import dataclasses
 import inspect
 import sys
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import Any, Final, cast
 
@@ -39,6 +39,10 @@ class FieldPlan:
     uses_memo: bool
     # Every annotation could be evaluated (else it may resolve later).
     complete: bool
+
+
+Checked = tuple[str, HintCheck, object]
+"""One value checked: its label (such as "field 'w'"), the check and the value."""
 
 
 _plans: Final[weakref.WeakKeyDictionary[type, FieldPlan]] = weakref.WeakKeyDictionary()
@@ -89,7 +93,7 @@ def field_plan(cls: type) -> FieldPlan:
 
 def _field_error(plan: FieldPlan, obj: object, name: str) -> Exception:
     values = obj.__dict__
-    passed: list[tuple[str, HintCheck, object]] = []
+    passed: list[Checked] = []
     for field_name, check in plan.checks:
         if field_name == name:
             return TypeCheckError(
@@ -106,43 +110,57 @@ def _field_error(plan: FieldPlan, obj: object, name: str) -> Exception:
     raise AssertionError(f"no check for field {name!r}")
 
 
-def _annotation_error(plan: FieldPlan, name: str, error: AnnotationError) -> Exception:
-    return AnnotationError(f"{plan.owner}: the annotation of field '{name}': {error}")
+def annotation_error(owner: str, label: str, error: AnnotationError) -> AnnotationError:
+    """The annotation of `label` on `owner` could not be applied to a value."""
+    return AnnotationError(f"{owner}: the annotation of {label}: {error}")
 
 
-def _annotation_text(plan: FieldPlan, name: str, error: AnnotationError) -> str:
-    return str(_annotation_error(plan, name, error))
+def _annotation_text(owner: str, label: str, error: AnnotationError) -> str:
+    return str(annotation_error(owner, label, error))
+
+
+def report_each(
+    level: Level,
+    owner: str,
+    where: str,
+    instance: object,
+    passed: Iterable[Checked],
+    items: Iterable[Checked],
+) -> None:
+    """Check `items` one by one in the current memo, after `passed`, and
+    report each mismatch at `level` (below "error": nothing is raised).
+    `where` tells the instance's class apart among warnings given once."""
+    done = list(passed)
+    for label, check, value in items:
+        key = (where, label, format_hint(check.hint))
+        try:
+            ok = check.passes(value)
+        except AnnotationError as e:
+            report(level, key, partial(_annotation_text, owner, label, e))
+            continue
+        if ok:
+            done.append((label, check, value))
+            continue
+        message = partial(
+            type_check_message,
+            owner,
+            label,
+            {"self": instance},
+            tuple(done),
+            check,
+            value,
+        )
+        report(level, key, message)
 
 
 def _report_all(plan: FieldPlan, obj: object, level: Level) -> None:
-    """Check every field again in a fresh memo, reporting each mismatch (at
-    a level below "error": nothing is raised)."""
+    """Check every field again in a fresh memo, reporting each mismatch."""
     values = obj.__dict__
-    passed: list[tuple[str, HintCheck, object]] = []
+    # A generator: each field is read when its turn comes, as it is checked.
+    items = ((f"field '{name}'", check, values[name]) for name, check in plan.checks)
     push_memo({"self": obj})
     try:
-        for name, check in plan.checks:
-            value = values[name]
-            label = f"field '{name}'"
-            key = (class_key(type(obj)), label, format_hint(check.hint))
-            try:
-                ok = check.passes(value)
-            except AnnotationError as e:
-                report(level, key, partial(_annotation_text, plan, name, e))
-                continue
-            if ok:
-                passed.append((label, check, value))
-                continue
-            message = partial(
-                type_check_message,
-                plan.owner,
-                label,
-                {"self": obj},
-                tuple(passed),
-                check,
-                value,
-            )
-            report(level, key, message)
+        report_each(level, plan.owner, class_key(type(obj)), obj, (), items)
     finally:
         pop_memo()
 
@@ -155,7 +173,7 @@ def _failed(
     level = class_level(type(obj))
     if level == "error":
         if error is not None:
-            raise _annotation_error(plan, name, error) from error
+            raise annotation_error(plan.owner, f"field '{name}'", error) from error
         raise _field_error(plan, obj, name)
     _report_all(plan, obj, level)
 

@@ -14,13 +14,12 @@ import functools
 import inspect
 import weakref
 from collections.abc import Callable, Mapping
-from functools import partial
 from typing import Any, Final
 
 from jaxtyping import AnnotationError
 
 from ._errors import TypeCheckError, type_check_message
-from ._fields import field_plan
+from ._fields import Checked, annotation_error, field_plan, report_each
 from ._hints import (
     HintCheck,
     Unresolved,
@@ -30,10 +29,9 @@ from ._hints import (
 )
 from ._level import Level, checks_run, class_level
 from ._memo import pop_memo, push_memo
-from ._names import format_hint, owner_name
-from ._report import class_key, report
+from ._names import owner_name
+from ._report import class_key
 
-_Item = tuple[str, HintCheck, object]
 # A field to bind: (label, check, field name).
 _Binder = tuple[str, HintCheck, str]
 _Param = tuple[str, HintCheck | None]
@@ -133,7 +131,7 @@ def _choose_binders(
     return tuple(chosen)
 
 
-def _field_items(plan: _MethodPlan, instance: object) -> tuple[_Item, ...]:
+def _field_items(plan: _MethodPlan, instance: object) -> tuple[Checked, ...]:
     """Checks binding the instance's field dimensions that `plan` refers to."""
     cls = type(instance)
     values: dict[str, object] = getattr(instance, "__dict__", {})
@@ -146,10 +144,10 @@ def _field_items(plan: _MethodPlan, instance: object) -> tuple[_Item, ...]:
 
 def _argument_items(
     plan: _MethodPlan, args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> list[_Item]:
+) -> list[Checked]:
     """The annotated arguments of one call, symbolic-dimension ones last."""
-    first: list[_Item] = []
-    last: list[_Item] = []
+    first: list[Checked] = []
+    last: list[Checked] = []
 
     def add(label: str, check: HintCheck | None, value: object) -> None:
         if check is not None:
@@ -176,7 +174,7 @@ def _argument_items(
     return first
 
 
-def _bind_fields(items: tuple[_Item, ...]) -> None:
+def _bind_fields(items: tuple[Checked, ...]) -> None:
     # A field that no longer matches its annotation (possible after tree
     # surgery) binds nothing; construction already reported real mismatches.
     for _, check, value in items:
@@ -186,14 +184,11 @@ def _bind_fields(items: tuple[_Item, ...]) -> None:
             pass
 
 
-def _annotation_error(
-    plan: _MethodPlan, label: str, error: AnnotationError
-) -> AnnotationError:
-    return AnnotationError(f"{plan.owner}: the annotation of {label}: {error}")
-
-
 def _check_items(
-    plan: _MethodPlan, instance: object, passed: tuple[_Item, ...], items: list[_Item]
+    plan: _MethodPlan,
+    instance: object,
+    passed: tuple[Checked, ...],
+    items: list[Checked],
 ) -> None:
     for index, (label, check, value) in enumerate(items):
         try:
@@ -201,7 +196,7 @@ def _check_items(
         except AnnotationError as e:
             level = class_level(type(instance))
             if level == "error":
-                raise _annotation_error(plan, label, e) from e
+                raise annotation_error(plan.owner, label, e) from e
             _report_rest(
                 plan, instance, passed + tuple(items[:index]), items[index:], level
             )
@@ -225,44 +220,16 @@ def _check_items(
             return
 
 
-def _annotation_text(plan: _MethodPlan, label: str, error: AnnotationError) -> str:
-    return str(_annotation_error(plan, label, error))
-
-
 def _report_rest(
     plan: _MethodPlan,
     instance: object,
-    passed: tuple[_Item, ...],
-    items: list[_Item],
+    passed: tuple[Checked, ...],
+    items: list[Checked],
     level: Level,
 ) -> None:
-    """Check `items` (the first of which failed) one by one in the current
-    memo, reporting each mismatch at `level` (below "error")."""
-    done = list(passed)
-    for label, check, value in items:
-        key = (
-            f"{class_key(type(instance))}: {plan.owner}",
-            label,
-            format_hint(check.hint),
-        )
-        try:
-            ok = check.passes(value)
-        except AnnotationError as e:
-            report(level, key, partial(_annotation_text, plan, label, e))
-            continue
-        if ok:
-            done.append((label, check, value))
-            continue
-        message = partial(
-            type_check_message,
-            plan.owner,
-            label,
-            {"self": instance},
-            tuple(done),
-            check,
-            value,
-        )
-        report(level, key, message)
+    """Report each mismatch among `items` (the first of which failed)."""
+    where = f"{class_key(type(instance))}: {plan.owner}"
+    report_each(level, plan.owner, where, instance, passed, items)
 
 
 def _checked_call(
