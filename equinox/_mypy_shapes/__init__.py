@@ -29,6 +29,7 @@ from ._calls import check_function_call, check_method_call
 from ._encoding import DTYPE_CODE as DTYPE_CODE
 from ._encoding import NAMES_CODE as NAMES_CODE
 from ._encoding import SHAPE_CODE as SHAPE_CODE
+from ._fields import field_through, may_be_field
 from ._infer import infer_attribute, infer_function, infer_method
 from ._postpass import (
     inject_sentinel,
@@ -96,6 +97,10 @@ def _attribute_hook(ctx: AttributeContext) -> Type:
     return _guarded(ctx.default_attr_type, lambda r: infer_attribute(ctx))
 
 
+def _field_hook(ctx: AttributeContext) -> Type:
+    return _guarded(ctx.default_attr_type, lambda r: field_through(ctx))
+
+
 def _annotated_hook(ctx: AnalyzeTypeContext) -> Type:
     inject_sentinel_late(ctx)
     return analyze_annotated(ctx)
@@ -146,6 +151,8 @@ class ShapePlugin(Plugin):
     ) -> Callable[[AttributeContext], Type] | None:
         if fullname in _TRANSPOSES:
             return _attribute_hook
+        if may_be_field(fullname):
+            return _field_hook
         return None
 
     def report_config_data(self, ctx: ReportConfigContext) -> str:

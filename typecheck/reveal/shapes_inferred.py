@@ -66,6 +66,8 @@ def method_view(x: Float[Array, "n d"], w: Float[Array, "d k"]) -> None:
 
 linear = eqx.nn.Linear(4, 2, key=key)
 assert_type(linear(v), Inexact[Array, "2"])
+# Another object's field: the sizes its construction bound, not the names.
+assert_type(linear.weight, Inexact[Array, "2 4"])
 assert_type(jax.vmap(linear)(a), Inexact[Array, "3 2"])
 assert_type(eqx.nn.MLP(4, 3, 8, 2, key=key)(v), Float[Array, "3"])
 unknown = jnp.zeros(int("3"))
