@@ -29,6 +29,8 @@ from jax.extend.core import jaxpr_as_fun
 from . import _jax_typed as jaxt
 from ._errors import equinox_error_from
 from ._leaves import ARRAY_TYPES, PyTree, is_inexact
+from ._module import Module
+from ._partial import Partial, module_update_wrapper
 from ._traced_call import SplitOutput
 
 _T = TypeVar("_T")
@@ -157,13 +159,61 @@ def filter_value_and_grad(
     return _make_value_and_grad(fun, has_aux=has_aux, gradkwargs=gradkwargs)
 
 
+class _ValueAndGradWrapper(Module, typecheck=False):
+    """`filter_value_and_grad(fun)` at run time: a Module over the function
+    and the options (fields as Equinox's)."""
+
+    _fun: Callable[..., Any]
+    _has_aux: bool
+    _gradkwargs: dict[str, Any]
+
+    @property
+    def __wrapped__(self) -> Callable[..., Any]:
+        return self._fun
+
+    def __get__(self, instance: object, owner: type[Any] | None = None) -> Any:
+        # A method: bound as a pytree `Partial`, as in Equinox.
+        if instance is None:
+            return self
+        return Partial(self, instance)
+
+    def __call__(self, x: Any, /, *args: Any, **kwargs: Any) -> Any:
+        return _value_and_grad(
+            self._fun, self._has_aux, self._gradkwargs, x, args, kwargs
+        )
+
+
+class _GradWrapper(Module, typecheck=False):
+    """`filter_grad(fun)` at run time: a `_ValueAndGradWrapper` keeping only
+    the gradient (fields as Equinox's)."""
+
+    _fun_value_and_grad: _ValueAndGradWrapper
+    _has_aux: bool
+
+    @property
+    def __wrapped__(self) -> Callable[..., Any]:
+        # (The field's class has `__get__`, so mypy reads the field as `Any`.)
+        fun: Callable[..., Any] = self._fun_value_and_grad._fun  # pyright: ignore[reportPrivateUsage]  # module-internal
+        return fun
+
+    def __get__(self, instance: object, owner: type[Any] | None = None) -> Any:
+        # A method: bound as a pytree `Partial`, as in Equinox.
+        if instance is None:
+            return self
+        return Partial(self, instance)
+
+    def __call__(self, x: Any, /, *args: Any, **kwargs: Any) -> Any:
+        value, grads = self._fun_value_and_grad(x, *args, **kwargs)
+        if self._has_aux:
+            return grads, value[1]
+        return grads
+
+
 def _make_value_and_grad(
     fun: Callable[..., Any], has_aux: bool, gradkwargs: dict[str, Any]
 ) -> Callable[..., Any]:
-    def value_and_grad(x: Any, /, *args: Any, **kwargs: Any) -> Any:
-        return _value_and_grad(fun, has_aux, gradkwargs, x, args, kwargs)
-
-    return _wraps(value_and_grad, fun)
+    wrapper = _ValueAndGradWrapper(_fun=fun, _has_aux=has_aux, _gradkwargs=gradkwargs)
+    return module_update_wrapper(wrapper)
 
 
 @overload
@@ -210,13 +260,11 @@ def filter_grad(
 def _make_grad(
     fun: Callable[..., Any], has_aux: bool, gradkwargs: dict[str, Any]
 ) -> Callable[..., Any]:
-    def grad(x: Any, /, *args: Any, **kwargs: Any) -> Any:
-        (value, grads) = _value_and_grad(fun, has_aux, gradkwargs, x, args, kwargs)
-        if has_aux:
-            return grads, value[1]
-        return grads
-
-    return _wraps(grad, fun)
+    value_and_grad = _ValueAndGradWrapper(
+        _fun=fun, _has_aux=has_aux, _gradkwargs=gradkwargs
+    )
+    wrapper = _GradWrapper(_fun_value_and_grad=value_and_grad, _has_aux=has_aux)
+    return module_update_wrapper(wrapper)
 
 
 def _wraps(wrapper: Callable[..., Any], fun: Callable[..., Any]) -> Callable[..., Any]:

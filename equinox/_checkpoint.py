@@ -1,11 +1,12 @@
 """`filter_checkpoint`: rematerialisation (`jax.checkpoint`) for functions of
 arbitrary pytrees."""
 
-import functools
 from collections.abc import Callable
-from typing import ParamSpec, Protocol, TypeVar, overload
+from typing import Any, ParamSpec, Protocol, TypeVar, cast, overload
 
 from . import _jax_typed as jaxt
+from ._module import Module
+from ._partial import Partial, module_update_wrapper
 from ._traced_call import TracedCall
 
 _P = ParamSpec("_P")
@@ -48,11 +49,31 @@ def filter_checkpoint(
             return filter_checkpoint(f, prevent_cse=prevent_cse, policy=policy)
 
         return decorator  # type: ignore[return-value]  # generic function matches the protocol
-    checkpointed_fun = fun
+    wrapper = _CheckpointWrapper(_fun=fun, _prevent_cse=prevent_cse, _policy=policy)
+    return cast("Callable[_P, _R]", module_update_wrapper(wrapper))
 
-    def checkpointed(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        call = TracedCall(checkpointed_fun, args, kwargs)
-        remat = jaxt.checkpoint(call.body, prevent_cse=prevent_cse, policy=policy)
-        return call.output.rebuild(remat(call.dynamic))  # type: ignore[no-any-return]  # `fun`'s output
 
-    return functools.wraps(fun)(checkpointed)  # pyright: ignore[reportArgumentType]  # copies metadata only
+class _CheckpointWrapper(Module, typecheck=False):
+    """`filter_checkpoint(fun)` at run time: a Module over the function and
+    the options (fields as Equinox's)."""
+
+    _fun: Callable[..., Any]
+    _prevent_cse: bool
+    _policy: Callable[..., bool] | None
+
+    @property
+    def __wrapped__(self) -> Callable[..., Any]:
+        return self._fun
+
+    def __get__(self, instance: object, owner: type[Any] | None = None) -> Any:
+        # A method: bound as a pytree `Partial`, as in Equinox.
+        if instance is None:
+            return self
+        return Partial(self, instance)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        call = TracedCall(self._fun, args, kwargs)
+        remat = jaxt.checkpoint(
+            call.body, prevent_cse=self._prevent_cse, policy=self._policy
+        )
+        return call.output.rebuild(remat(call.dynamic))

@@ -22,9 +22,15 @@ Dispatch is the hot path, so a call does only this:
    JAX's C++ dispatch would see a non-array and send every call down its
    Python path (measured: 8x the dispatch cost of a training step).
 
-The caches live on the wrapper object, so deleting the wrapper frees its
-compiled executables; a module-level `WeakSet` lets `clear_jit_cache` reach
-every live wrapper without keeping any alive.
+The wrapper is an `eqx.Module` (as in Equinox): its pytree children are
+the wrapped function's name and arrays (so `tree_leaves`, `eqx.filter`,
+gradients and `tree_at` see a wrapped model's arrays), while the caches sit
+in a static `_JitState`. Wrappers of equal functions with equal options share
+one state (interned while any of them is alive), so a second
+`filter_jit(f)`, or a wrapper rebuilt by `tree_unflatten`, reuses the traces
+as Equinox does; deleting every wrapper frees the compiled executables. A
+module-level `WeakSet` lets `clear_jit_cache` reach every live state without
+keeping any alive.
 """
 
 import functools
@@ -52,7 +58,10 @@ import jax.tree_util as jtu
 
 from . import _jax_typed as jaxt
 from ._errors import equinox_error_from
+from ._field import field
 from ._leaves import ARRAY_TYPES, first_unhashable
+from ._module import Module
+from ._partial import Partial, module_update_wrapper
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -68,6 +77,9 @@ _DONATION_WARNING: Final = "Some donated buffers were not usable"
 # The registry method itself: one Python frame less than `jtu.tree_flatten`.
 _flatten = jtu.default_registry.flatten
 _live_states: "weakref.WeakSet[_JitState]" = weakref.WeakSet()
+# One state per (function's static part, options), while a wrapper holds it.
+_interned: "weakref.WeakValueDictionary[Any, _JitState]" = weakref.WeakValueDictionary()
+_intern_lock = threading.Lock()
 
 
 def clear_jit_cache() -> None:
@@ -302,41 +314,73 @@ def _check_donate(donate: object) -> Donate:
     )
 
 
+class _FunSplit:
+    """A function cut into its arrays (traced; pytree children of the
+    wrapper) and the rest: its treedef and non-array leaves (static)."""
+
+    __slots__ = ("arrays", "key", "positions", "template", "treedef")
+
+    def __init__(self, fun: Callable[..., Any]) -> None:
+        leaves, self.treedef = _flatten(fun)
+        self.positions: tuple[int, ...] = tuple(
+            i for i, leaf in enumerate(leaves) if isinstance(leaf, ARRAY_TYPES)
+        )
+        self.arrays: tuple[Any, ...] = tuple(leaves[i] for i in self.positions)
+        self.template: tuple[Any, ...] = tuple(
+            None if isinstance(leaf, ARRAY_TYPES) else leaf for leaf in leaves
+        )
+        # Types too: `1`, `1.0` and `True` are equal but must not share a trace.
+        self.key: Any = (
+            self.treedef,
+            self.positions,
+            tuple((type(cast(object, leaf)), leaf) for leaf in self.template),
+        )
+
+
 class _JitState:
-    """Everything a `filter_jit` function keeps: the caches and the slow
-    paths. The hot path is the closure built by `make_call`."""
+    """Everything a `filter_jit` wrapper keeps: the caches and the slow
+    paths. The hot path is the closure built by `make_call`. Compared by the
+    function's static part and the options, so that wrappers of one function
+    are equal (and, as pytrees, have equal structures)."""
 
     __slots__ = (
         "__weakref__",
         "_canonicals",
         "_donate",
         "_fun",
-        "_fun_leaves",
+        "_fun_positions",
+        "_fun_template",
         "_fun_treedef",
         "_jitkwargs",
+        "_key",
         "_kw_layouts",
         "_latest",
         "_layouts",
         "_lock",
+        "_num_fun",
         "_signature",
+        "call",
     )
 
     def __init__(
-        self, fun: Callable[..., Any], donate: Donate, jitkwargs: dict[str, Any]
+        self,
+        fun: Callable[..., Any],
+        split: _FunSplit,
+        donate: Donate,
+        jitkwargs: dict[str, Any],
     ) -> None:
         self._fun = fun
         self._donate = donate
         self._jitkwargs = jitkwargs
+        self._key: Any = (split.key, donate, jitkwargs)
         self._signature = _signature(fun)
         # The function may itself be a pytree holding arrays (a bound method
-        # of a module, a callable module); those are traced, not baked in.
-        fun_leaves, fun_treedef = _flatten(fun)
-        if any(isinstance(leaf, ARRAY_TYPES) for leaf in fun_leaves):
-            self._fun_leaves: tuple[Any, ...] = tuple(fun_leaves)
-            self._fun_treedef: Any = fun_treedef
-        else:
-            self._fun_leaves = ()
-            self._fun_treedef = None
+        # of a module, a callable module); those are traced, not baked in:
+        # each call passes the wrapper's own, put back into the template.
+        self._num_fun = len(split.positions)
+        self._fun_treedef: Any = split.treedef if split.positions else None
+        self._fun_positions = split.positions
+        self._fun_template = split.template
         # Two caches, so that `f(a, b)` and `f(a, b=...)` can never collide.
         self._layouts: dict[Any, _Layout] = {}
         self._kw_layouts: dict[Any, _Layout] = {}
@@ -346,7 +390,36 @@ class _JitState:
         # updates them in place).
         self._latest: tuple[list[_Layout], list[_Layout]] = ([_NO_LAYOUT], [_NO_LAYOUT])
         self._lock = threading.Lock()
+        self.call: Callable[[tuple[Any, ...], tuple[Any, ...], dict[str, Any]], Any] = (
+            self._make_call()
+        )
         _live_states.add(self)
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if type(other) is not _JitState:
+            return False
+        try:
+            return bool(self._key == other._key)
+        except Exception:  # static leaves that cannot be compared
+            return False
+
+    def __hash__(self) -> int:
+        try:
+            return hash(self._key[:2])
+        except TypeError:  # an unhashable static leaf: equal states still agree
+            return 0
+
+    def rebuild_fun(self, arrays: tuple[Any, ...]) -> Callable[..., Any]:
+        """The function with `arrays` in place of its own."""
+        if self._fun_treedef is None:
+            return self._fun
+        leaves = list(self._fun_template)
+        for i, value in zip(self._fun_positions, arrays, strict=True):
+            leaves[i] = value
+        fun: Callable[..., Any] = self._fun_treedef.unflatten(leaves)
+        return fun
 
     def _clear(self) -> None:
         with self._lock:
@@ -356,17 +429,21 @@ class _JitState:
             for latest in self._latest:
                 latest[0] = _NO_LAYOUT
 
-    def make_call(self) -> Callable[..., Any]:
-        """The function users call. A closure rather than a `__call__`
-        method: it is the hot path, and a plain function call is cheaper.
-        It holds this state; the state does not hold it back, so dropping
-        the function frees the state and its executables."""
+    def _make_call(
+        self,
+    ) -> Callable[[tuple[Any, ...], tuple[Any, ...], dict[str, Any]], Any]:
+        """The hot path: `call(fun_arrays, args, kwargs)`, what the wrapper's
+        `__call__` runs. A closure over the caches rather than a method: a
+        plain function call with local variables is cheaper. It holds only
+        the caches and bound methods of a weak-referencing-free state, so
+        dropping every wrapper frees the state and its executables."""
         layouts_positional, layouts_keyword = self._layouts, self._kw_layouts
-        fun_leaves = self._fun_leaves
         make_layout, make_entry, explain = self._layout, self._entry, self._explain
         latest_positional, latest_keyword = self._latest
 
-        def call(*args: Any, **kwargs: Any) -> Any:
+        def call(
+            fun_leaves: tuple[Any, ...], args: tuple[Any, ...], kwargs: dict[str, Any]
+        ) -> Any:
             if kwargs:
                 leaves, treedef = _flatten((args, kwargs))
                 layouts, latest = layouts_keyword, latest_keyword
@@ -405,19 +482,21 @@ class _JitState:
 
         return call
 
-    def lower(self, *args: Any, **kwargs: Any) -> "Lowered[..., Any]":
+    def lower(
+        self, fun_arrays: tuple[Any, ...], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> "Lowered[..., Any]":
         """Trace and lower for these arguments (ahead-of-time compilation)."""
         try:
-            layout, static, leaves = self._resolve(args, kwargs)
+            layout, static, leaves = self._resolve(fun_arrays, args, kwargs)
             entry = layout.entries.get(static) or self._entry(layout, static)
             lowered = entry.jitted.lower(*layout.arrays(leaves))
         except (TypeError, ValueError) as e:
             self._explain(e, args, kwargs)
             raise
-        return Lowered(self, lowered, layout, static)
+        return Lowered(self, fun_arrays, lowered, layout, static)
 
     def _resolve(
-        self, args: tuple[Any, ...], kwargs: dict[str, Any]
+        self, fun_arrays: tuple[Any, ...], args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> tuple[_Layout, Any, list[Any]]:
         """The layout and static values of a call (the slow, general path)."""
         if kwargs:
@@ -426,8 +505,8 @@ class _JitState:
         else:
             leaves, treedef = _flatten(args)
             layouts = self._layouts
-        if self._fun_leaves:
-            leaves = [*self._fun_leaves, *leaves]
+        if fun_arrays:
+            leaves = [*fun_arrays, *leaves]
         layout = self._layout(layouts, leaves, treedef, bool(kwargs), args)
         return layout, layout.static_getter(leaves), leaves
 
@@ -460,7 +539,7 @@ class _JitState:
         types: tuple[type, ...],
         with_kwargs: bool,
     ) -> _Layout:
-        num_fun = len(self._fun_leaves)
+        num_fun = self._num_fun
         order, canon_treedef, first_count = self._bound_order(
             leaves[num_fun:], treedef, with_kwargs
         )
@@ -528,7 +607,7 @@ class _JitState:
         arrays = [i for i, leaf in enumerate(leaves) if isinstance(leaf, ARRAY_TYPES)]
         if self._donate == "none":
             return arrays, []
-        start = len(self._fun_leaves)  # never donate the function's own arrays
+        start = self._num_fun  # never donate the function's own arrays
         if self._donate.endswith("except-first"):
             start += first_count
         return [i for i in arrays if i < start], [i for i in arrays if i >= start]
@@ -555,7 +634,8 @@ class _JitState:
     def _traced_body(self, layout: _Layout, static: Any) -> Callable[..., Any]:
         fun = self._fun
         fun_treedef = self._fun_treedef
-        num_fun = len(self._fun_leaves)
+        num_fun = self._num_fun
+        rebuild_fun = self.rebuild_fun
         template: list[Any] = [None] * (num_fun + layout.treedef.num_leaves)
         for i, value in zip(
             layout.static_positions, layout.static_values(static), strict=True
@@ -570,7 +650,7 @@ class _JitState:
                 leaves[i] = value
             call: Callable[..., Any] = fun
             if fun_treedef is not None:
-                call = fun_treedef.unflatten(leaves[:num_fun])
+                call = rebuild_fun(tuple(leaves[:num_fun]))
             unflat = treedef.unflatten(leaves[num_fun:])
             args: tuple[Any, ...]
             kwargs: dict[str, Any]
@@ -612,11 +692,13 @@ class Lowered(Generic[_P, _R_co]):
     def __init__(
         self,
         wrapper: _JitState,
+        fun_arrays: tuple[Any, ...],
         lowered: Any,
         layout: _Layout,
         static: Any,
     ) -> None:
         self._wrapper = wrapper
+        self._fun_arrays = fun_arrays
         self._lowered = lowered
         self._layout = layout
         self._static = static
@@ -638,6 +720,7 @@ class Lowered(Generic[_P, _R_co]):
         structure."""
         return Compiled(
             self._wrapper,
+            self._fun_arrays,
             self._lowered.compile(compiler_options),
             self._layout,
             self._static,
@@ -650,11 +733,13 @@ class Compiled(Generic[_P, _R_co]):
     def __init__(
         self,
         wrapper: _JitState,
+        fun_arrays: tuple[Any, ...],
         compiled: Any,
         layout: _Layout,
         static: Any,
     ) -> None:
         self._wrapper = wrapper
+        self._fun_arrays = fun_arrays
         self._compiled = compiled
         self._layout = layout
         self._static = static
@@ -670,7 +755,7 @@ class Compiled(Generic[_P, _R_co]):
         return text
 
     def __call__(self, *args: _P.args, **kwargs: _P.kwargs) -> _R_co:
-        layout, static, leaves = self._wrapper._resolve(args, kwargs)  # pyright: ignore[reportPrivateUsage]  # module-internal
+        layout, static, leaves = self._wrapper._resolve(self._fun_arrays, args, kwargs)  # pyright: ignore[reportPrivateUsage]  # module-internal
         lowered = self._layout
         got, expected = layout.canonical, lowered.canonical
         if got.treedef != expected.treedef or got.types != expected.types:
@@ -697,7 +782,8 @@ class _JitWrapper(Protocol[_P, _R_co]):
     """What `filter_jit(fun)` returns: called like `fun`; `.lower(...)` for
     ahead-of-time compilation; usable as a method (binds like a function).
 
-    At run time this is a plain function carrying a `lower` attribute."""
+    At run time this is a `_JitModule` (an `eqx.Module` shown as
+    `_JitWrapper`, as in Equinox)."""
 
     def __call__(self, *args: _P.args, **kwargs: _P.kwargs) -> _R_co: ...
 
@@ -729,16 +815,79 @@ class _JitDecorator(Protocol):
     def __call__(self, fun: Callable[_P, _R], /) -> _JitWrapper[_P, _R]: ...
 
 
+def _fun_name(fun: object) -> str:
+    """The name Equinox shows for a wrapped function (its `fn` field)."""
+    while isinstance(fun, functools.partial):
+        fun = fun.func  # pyright: ignore[reportUnknownMemberType]  # any partial
+    name = getattr(fun, "__qualname__", None)
+    return name if isinstance(name, str) else type(fun).__qualname__
+
+
+class _JitModule(Module, typecheck=False):
+    """`filter_jit(fun)` at run time: a Module whose pytree children are the
+    function's name and arrays. Fields and repr as Equinox's `_JitWrapper`;
+    the caches are in the static `_state`."""
+
+    fn: str
+    _dynamic_fun: tuple[Any, ...] = field(repr=False)
+    _state: _JitState = field(static=True, repr=False)
+    filter_warning: bool = field(static=True)
+    donate_first: bool = field(static=True)
+    donate_rest: bool = field(static=True)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._state.call(self._dynamic_fun, args, kwargs)
+
+    def lower(self, *args: Any, **kwargs: Any) -> "Lowered[..., Any]":
+        """Trace and lower for these arguments (ahead-of-time compilation)."""
+        return self._state.lower(self._dynamic_fun, args, kwargs)
+
+    @property
+    def __wrapped__(self) -> Callable[..., Any]:
+        return self._state.rebuild_fun(self._dynamic_fun)
+
+    def __get__(self, instance: object, owner: type[Any] | None = None) -> Any:
+        # A method: bound as a pytree `Partial`, as in Equinox.
+        if instance is None:
+            return self
+        return Partial(self, instance)
+
+
+# The class name Equinox shows (`repr`); the protocol keeps the name for
+# static checkers.
+_JitModule.__name__ = _JitModule.__qualname__ = "_JitWrapper"
+
+
+def _state_for(
+    fun: Callable[..., Any], donate: Donate, jitkwargs: dict[str, Any]
+) -> tuple[_JitState, tuple[Any, ...]]:
+    """The (shared) state for `fun` and these options, and `fun`'s arrays."""
+    split = _FunSplit(fun)
+    try:
+        key = (split.key, donate, tuple(sorted(jitkwargs.items())))
+        hash(key)
+    except TypeError:  # an unhashable static part: a state of its own
+        return _JitState(fun, split, donate, jitkwargs), split.arrays
+    with _intern_lock:
+        state = _interned.get(key)
+        if state is None:
+            state = _interned[key] = _JitState(fun, split, donate, jitkwargs)
+    return state, split.arrays
+
+
 def _make_jit(
     fun: Callable[_P, _R], donate: Donate, jitkwargs: dict[str, Any]
 ) -> _JitWrapper[_P, _R]:
-    state = _JitState(fun, donate, jitkwargs)
-    call = state.make_call()
-    functools.update_wrapper(
-        call, fun, updated=()
-    )  # not fun.__dict__: a module's fields
-    call.lower = state.lower  # type: ignore[attr-defined]  # the documented attribute
-    return cast("_JitWrapper[_P, _R]", call)
+    state, arrays = _state_for(fun, donate, jitkwargs)
+    wrapper = _JitModule(
+        fn=_fun_name(fun),
+        _dynamic_fun=arrays,
+        _state=state,
+        filter_warning=donate in ("all", "all-except-first"),
+        donate_first=donate in ("all", "warn"),
+        donate_rest=donate != "none",
+    )
+    return cast("_JitWrapper[_P, _R]", module_update_wrapper(wrapper, fun))
 
 
 # Arguments of `jax.jit` that `filter_jit` decides itself.

@@ -5,9 +5,11 @@ pytrees; non-array leaves are passed through unbatched.
 a callable `leaf -> int | None` (such as `if_array(0)`, the default). The
 function's own arrays (a bound method's module, a callable module) are not
 mapped. Keyword arguments use `if_array(0)`.
+
+The wrappers are `eqx.Module`s, as in Equinox: the function and the options
+are pytree children (a wrapped model's arrays are leaves of the wrapper).
 """
 
-import functools
 import threading
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Final, ParamSpec, Protocol, TypeVar, cast, overload
@@ -17,7 +19,10 @@ import jax.numpy as jnp
 import jax.tree_util as jtu
 
 from . import _jax_typed as jaxt
+from ._field import field
 from ._leaves import ARRAY_TYPES
+from ._module import Module
+from ._partial import Partial, module_update_wrapper
 from ._tree_paths import KeyPath, flatten_with_path, path_str
 
 _P = ParamSpec("_P")
@@ -345,14 +350,45 @@ def filter_vmap(
 
         return decorator  # type: ignore[return-value]  # generic function matches the protocol
 
-    mapped_fun = fun
+    wrapper = _VmapWrapper(
+        _fun=fun,
+        _in_axes=in_axes,
+        _out_axes=out_axes,
+        _axis_name=axis_name,
+        _axis_size=axis_size,
+        _vmapkwargs=vmapkwargs,
+    )
+    return cast("Callable[_P, _R]", module_update_wrapper(wrapper))
 
-    def vmapped(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        call = _Call(mapped_fun, in_axes, args, kwargs)
+
+class _VmapWrapper(Module, typecheck=False):
+    """`filter_vmap(fun)` at run time: a Module over the function and the
+    options (fields as Equinox's)."""
+
+    _fun: Callable[..., Any]
+    _in_axes: Any
+    _out_axes: Any
+    _axis_name: Hashable | None
+    _axis_size: int | None
+    _vmapkwargs: dict[str, Any]
+
+    @property
+    def __wrapped__(self) -> Callable[..., Any]:
+        return self._fun
+
+    def __get__(self, instance: object, owner: type[Any] | None = None) -> Any:
+        # A method: bound as a pytree `Partial`, as in Equinox.
+        if instance is None:
+            return self
+        return Partial(self, instance)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        call = _Call(self._fun, self._in_axes, args, kwargs)
+        axis_size = self._axis_size
         if _nothing_mapped(call, axis_size):
-            return _unmapped_call(call, out_axes, "filter_vmap")  # type: ignore[no-any-return]  # the output of `fun`
+            return _unmapped_call(call, self._out_axes, "filter_vmap")
         _check_axis_size(call, axis_size, "filter_vmap")
-        out = _Out(out_axes)
+        out = _Out(self._out_axes)
         rebuild = call.rebuilder()
 
         def body(dynamic: list[Any]) -> tuple[list[Any], list[Any]]:
@@ -363,13 +399,11 @@ def filter_vmap(
             body,
             in_axes=(call.dynamic_axes,),
             out_axes=(0, None),
-            axis_name=axis_name,
+            axis_name=self._axis_name,
             axis_size=axis_size,
-            **vmapkwargs,
+            **self._vmapkwargs,
         )(call.dynamic)
-        return out.rebuild(mapped, unmapped)  # type: ignore[no-any-return]  # the output of `fun`
-
-    return functools.wraps(fun)(vmapped)  # pyright: ignore[reportArgumentType]  # copies metadata only
+        return out.rebuild(mapped, unmapped)
 
 
 def _static_key(leaves: list[Any]) -> tuple[Any, ...]:
@@ -386,39 +420,63 @@ class _PmapDecorator(Protocol):
     def __call__(self, fun: Callable[_P, _R], /) -> Callable[_P, _R]: ...
 
 
-class _PmapWrapper:
-    """`filter_pmap(fun)`: keeps one `jax.pmap` per static structure so that
-    repeated calls reuse the compiled program."""
+class _PmapCache:
+    """A `filter_pmap` wrapper's compiled programs, one per static structure
+    and shape. Not part of what the wrapper is: every cache compares equal,
+    so it never changes a wrapper's equality or pytree structure."""
 
-    def __init__(
-        self,
-        fun: Callable[..., Any],
-        in_axes: Any,
-        out_axes: Any,
-        axis_name: Hashable | None,
-        axis_size: int | None,
-        donate: str,
-        pmapkwargs: dict[str, Any],
-    ) -> None:
-        self.fun = fun
-        self.pmapkwargs = pmapkwargs
-        self.in_axes = in_axes
-        self.out_axes = out_axes
-        self.axis_name = axis_name
-        self.axis_size = axis_size
-        self.donate = donate
-        self.cache: dict[Any, tuple[Any, _Out]] = {}
+    __slots__ = ("entries", "lock")
+
+    def __init__(self) -> None:
+        self.entries: dict[Any, tuple[Any, _Out]] = {}
         self.lock = threading.Lock()
 
+    def __eq__(self, other: object) -> bool:
+        return type(other) is _PmapCache
+
+    def __hash__(self) -> int:
+        return hash(_PmapCache)
+
+    def __reduce__(self) -> tuple[type["_PmapCache"], tuple[()]]:
+        # A pickled wrapper starts with no compiled programs (and no lock).
+        return _PmapCache, ()
+
+
+class _PmapWrapper(Module, typecheck=False):
+    """`filter_pmap(fun)` at run time: a Module over the function and the
+    options (fields as Equinox's), keeping one `jax.pmap` per static
+    structure so that repeated calls reuse the compiled program."""
+
+    _fun: Callable[..., Any]
+    _in_axes: Any
+    _out_axes: Any
+    _axis_name: Hashable | None
+    _axis_size: int | None
+    _filter_warning: bool
+    _pmapkwargs: dict[str, Any]
+    _donate: str = field(static=True, repr=False)
+    _cache: _PmapCache = field(static=True, repr=False)
+
+    @property
+    def __wrapped__(self) -> Callable[..., Any]:
+        return self._fun
+
+    def __get__(self, instance: object, owner: type[Any] | None = None) -> Any:
+        # A method: bound as a pytree `Partial`, as in Equinox.
+        if instance is None:
+            return self
+        return Partial(self, instance)
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        call = _Call(self.fun, self.in_axes, args, kwargs)
-        _check_axis_size(call, self.axis_size, "filter_pmap")
-        _check_device_count(call, self.axis_size, self.pmapkwargs.get("devices"))
+        call = _Call(self._fun, self._in_axes, args, kwargs)
+        _check_axis_size(call, self._axis_size, "filter_pmap")
+        _check_device_count(call, self._axis_size, self._pmapkwargs.get("devices"))
         static = _static_key(call.leaves)
         shapes = tuple((jnp.shape(x), jnp.result_type(x)) for x in call.dynamic)
         key = (call.treedef, static, tuple(call.axes), shapes)
+        cache = self._cache
         try:
-            found = self.cache.get(key)
+            found = cache.entries.get(key)
         except TypeError as e:
             raise TypeError(
                 "filter_pmap: every non-array argument leaf must be hashable (it "
@@ -426,29 +484,29 @@ class _PmapWrapper:
             ) from None
         if found is None:
             found = self._build(call)
-            with self.lock:
-                self.cache[key] = found
+            with cache.lock:
+                cache.entries[key] = found
         pmapped, out = found
         mapped, unmapped = pmapped(call.dynamic)
         return out.rebuild(mapped, unmapped)
 
     def _build(self, call: _Call) -> tuple[Any, _Out]:
-        out = _Out(self.out_axes)
+        out = _Out(self._out_axes)
         rebuild = call.rebuilder()
 
         def body(dynamic: list[Any]) -> tuple[list[Any], list[Any]]:
             f, a, k = rebuild(dynamic)
             return out.split(f(*a, **k))
 
-        donate = (0,) if self.donate in ("all", "warn") else ()
+        donate = (0,) if self._donate in ("all", "warn") else ()
         pmapped = jaxt.pmap(
             body,
-            axis_name=self.axis_name,
+            axis_name=self._axis_name,
             in_axes=(call.dynamic_axes,),
             out_axes=(0, None),
-            axis_size=self.axis_size,
+            axis_size=self._axis_size,
             donate_argnums=donate,
-            **self.pmapkwargs,
+            **self._pmapkwargs,
         )
         return pmapped, out
 
@@ -514,10 +572,14 @@ def filter_pmap(
         return decorator  # type: ignore[return-value]  # generic function matches the protocol
 
     wrapper = _PmapWrapper(
-        fun, in_axes, out_axes, axis_name, axis_size, donate, pmapkwargs
+        _fun=fun,
+        _in_axes=in_axes,
+        _out_axes=out_axes,
+        _axis_name=axis_name,
+        _axis_size=axis_size,
+        _filter_warning=donate == "all",
+        _pmapkwargs=pmapkwargs,
+        _donate=donate,
+        _cache=_PmapCache(),
     )
-
-    def pmapped(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        return wrapper(*args, **kwargs)  # type: ignore[no-any-return]  # the output of `fun`
-
-    return functools.wraps(fun)(pmapped)  # pyright: ignore[reportArgumentType]  # copies metadata only
+    return cast("Callable[_P, _R]", module_update_wrapper(wrapper))

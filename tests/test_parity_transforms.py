@@ -274,7 +274,7 @@ def test_tree_inference_is_inference_mode() -> None:
     assert eqx.tree_inference(dropout, value=False).inference is False
 
 
-# ------------------------------------------- wrappers are functions, not Modules
+# ---------------------- wrapper attributes (Module behaviour: test_parity_wrappers.py)
 
 
 def _doubled(x: jax.Array) -> jax.Array:
@@ -303,27 +303,17 @@ def test_wrapper_attributes_match_equinox(
     assert wrapper.__module__ == __name__
 
 
-@pytest.mark.parametrize("transform", _WRAPPERS)
-def test_wrapper_is_one_leaf_documented_difference(
-    transform: Callable[[Callable[..., Any]], Callable[..., Any]],
-) -> None:
-    # docs/differences.md, "## Transformations": Equinox's wrappers are
-    # Modules whose leaves include the wrapped model's arrays, and two
-    # wrappers of one function compare equal.
-    model = eqx.nn.Linear(2, 2, key=jax.random.key(0))
-    wrapper = transform(model)
-    assert jax.tree_util.tree_leaves(wrapper) == [wrapper]
-    assert transform(_doubled) != transform(_doubled)
-
-
 def test_storing_a_wrapped_model_warns_with_usable_advice() -> None:
     class Holder(eqx.Module):
         f: Callable[..., Any]
 
     model = eqx.nn.Linear(2, 2, key=jax.random.key(0))
     with pytest.warns(UserWarning, match=r"filter_vmap\(self\.layer\)\(x\)"):
-        Holder(eqx.filter_jit(model))
-    # A wrapper of a plain function holds no arrays: no warning (as Equinox).
+        Holder(jax.jit(model))
+    # The filtered wrappers are Modules (their arrays are leaves) and a
+    # wrapper of a plain function holds no arrays: no warning (as Equinox).
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        Holder(eqx.filter_jit(model))
+        Holder(eqx.filter_vmap(model))
         Holder(eqx.filter_jit(_doubled))
