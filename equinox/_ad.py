@@ -28,6 +28,7 @@ from jax.extend.core import jaxpr_as_fun
 
 from . import _jax_typed as jaxt
 from ._errors import equinox_error_from
+from ._field import field
 from ._leaves import ARRAY_TYPES, PyTree, is_inexact
 from ._module import Module
 from ._partial import Partial, module_update_wrapper
@@ -267,16 +268,6 @@ def _make_grad(
     return module_update_wrapper(wrapper)
 
 
-def _wraps(wrapper: Callable[..., Any], fun: Callable[..., Any]) -> Callable[..., Any]:
-    for attr in ("__name__", "__qualname__", "__doc__", "__module__"):
-        try:
-            setattr(wrapper, attr, getattr(fun, attr))
-        except AttributeError:
-            pass
-    wrapper.__wrapped__ = fun  # type: ignore[attr-defined]  # like functools.wraps
-    return wrapper
-
-
 # Decorator-factory return types: generic callables, as protocols.
 
 
@@ -307,11 +298,11 @@ class _ValueAndGradAuxDecorator(Protocol):
 # ---------------------------------------------------------------- jvp / vjp
 
 
-def _zero_cotangent(leaf: Any) -> Any:
+def _zero_cotangent(shape: tuple[int, ...], dtype: Any) -> Any:
     """A zero cotangent for an output leaf (float0 for integer outputs)."""
-    if is_inexact(leaf):
-        return jnp.zeros(jnp.shape(leaf), leaf.dtype)
-    return np.zeros(jnp.shape(leaf), dtype=jax.dtypes.float0)
+    if jnp.issubdtype(dtype, jnp.inexact):
+        return jnp.zeros(shape, dtype)
+    return np.zeros(shape, dtype=jax.dtypes.float0)
 
 
 @overload
@@ -474,6 +465,48 @@ def _jvp_with_symbolic_zeros(
     return out, values[num_out : num_out + num_aux], tangents
 
 
+class _VjpFn(Module, typecheck=False):
+    """`filter_vjp`'s `vjp_fn`: a pytree whose leaves are the residuals of
+    JAX's pullback (as Equinox's), so it can be returned from a `filter_jit`
+    or passed through transformations; the rest is static."""
+
+    pullback: Callable[[list[Any]], tuple[list[Any]]]
+    output: SplitOutput = field(static=True)
+    out_types: tuple[tuple[tuple[int, ...], Any], ...] = field(static=True)
+    primals_treedef: Any = field(static=True)
+    mask: tuple[bool, ...] = field(static=True)
+
+    def __call__(self, cotangent: Any) -> tuple[Any, ...]:
+        output = self.output
+        try:
+            ct_leaves = output.treedef.flatten_up_to(cotangent)
+        except (ValueError, TypeError) as e:
+            raise ValueError(
+                "filter_vjp: the cotangent must have the structure of the "
+                f"output (None where there is no cotangent): {e}"
+            ) from None
+        cts: list[Any] = []
+        types = iter(self.out_types)
+        for ct, static in zip(ct_leaves, output.static, strict=True):
+            if static is not None:
+                if ct is not None:
+                    raise ValueError(
+                        "filter_vjp: the cotangent of a non-array output must be "
+                        f"None; got {ct!r} for output {static!r}."
+                    )
+                continue
+            shape, dtype = next(types)
+            if ct is None or not jnp.issubdtype(dtype, jnp.inexact):
+                cts.append(_zero_cotangent(shape, dtype))
+            else:
+                cts.append(ct)
+        (grads,) = self.pullback(cts)
+        it = iter(grads)
+        return tuple(
+            self.primals_treedef.unflatten([next(it) if m else None for m in self.mask])
+        )
+
+
 @overload
 def filter_vjp(
     fun: Callable[[*_Ts], _R], /, *primals: *_Ts, has_aux: Literal[False] = False
@@ -502,34 +535,13 @@ def filter_vjp(  # type: ignore[misc]  # mypy cannot match *Ts overloads to an A
 
     result: tuple[Any, ...] = jaxt.vjp(differentiable, split.diff, has_aux=has_aux)
     out_arrays: list[Any] = result[0]
-    pullback: Callable[[list[Any]], tuple[list[Any]]] = result[1]
-
-    def vjp_fn(cotangent: Any) -> tuple[Any, ...]:
-        try:
-            ct_leaves = output.treedef.flatten_up_to(cotangent)
-        except (ValueError, TypeError) as e:
-            raise ValueError(
-                "filter_vjp: the cotangent must have the structure of the "
-                f"output (None where there is no cotangent): {e}"
-            ) from None
-        cts: list[Any] = []
-        it = iter(out_arrays)
-        for ct, static in zip(ct_leaves, output.static, strict=True):
-            if static is not None:
-                if ct is not None:
-                    raise ValueError(
-                        "filter_vjp: the cotangent of a non-array output must be "
-                        f"None; got {ct!r} for output {static!r}."
-                    )
-                continue
-            out_leaf = next(it)
-            if ct is None or not is_inexact(out_leaf):
-                cts.append(_zero_cotangent(out_leaf))
-            else:
-                cts.append(ct)
-        (grads,) = pullback(cts)
-        return tuple(split.rebuild_or_none(grads))
-
+    vjp_fn = _VjpFn(
+        pullback=result[1],
+        output=output,
+        out_types=tuple((jnp.shape(x), jnp.result_type(x)) for x in out_arrays),
+        primals_treedef=split.treedef,
+        mask=tuple(split.mask),
+    )
     out = output.rebuild(out_arrays)
     if has_aux:
         return out, vjp_fn, result[2]
@@ -557,26 +569,46 @@ def _jax_values(out: Any) -> Any:
 
 
 def _jacobian(
-    jac: Callable[..., Any], fun: Callable[..., Any], *, has_aux: bool
-) -> Callable[..., Any]:
-    def jacobian(x: Any, /, *args: Any, **kwargs: Any) -> Any:
-        split = _Split(x)
-        output = SplitOutput()
+    fun: Callable[..., Any],
+    has_aux: bool,
+    rev: bool,
+    x: Any,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> Any:
+    split = _Split(x)
+    output = SplitOutput()
 
-        def differentiable(diff: list[Any]) -> Any:
-            out = fun(split.rebuild(diff), *args, **kwargs)
-            if has_aux:
-                main, aux = _split_aux(out, "filter_jacfwd/filter_jacrev")
-                return output.split(_jax_values(main)), aux
-            return output.split(_jax_values(out))
+    def differentiable(diff: list[Any]) -> Any:
+        out = fun(split.rebuild(diff), *args, **kwargs)
+        if has_aux:
+            main, aux = _split_aux(out, "filter_jacfwd/filter_jacrev")
+            return output.split(_jax_values(main)), aux
+        return output.split(_jax_values(out))
 
-        result = jac(differentiable, has_aux=has_aux)(split.diff)
-        rows = result[0] if has_aux else result
-        # One row per array output, holding a Jacobian per differentiable input.
-        jacobian = output.arrays_only([split.rebuild_or_none(r) for r in rows])
-        return (jacobian, result[1]) if has_aux else jacobian
+    jac = jaxt.jacrev if rev else jaxt.jacfwd
+    result = jac(differentiable, has_aux=has_aux)(split.diff)
+    rows = result[0] if has_aux else result
+    # One row per array output, holding a Jacobian per differentiable input.
+    jacobian = output.arrays_only([split.rebuild_or_none(r) for r in rows])
+    return (jacobian, result[1]) if has_aux else jacobian
 
-    return _wraps(jacobian, fun)
+
+class _Jac(Module, typecheck=False):
+    """`filter_jacfwd`/`filter_jacrev(fun)` at run time: a Module over the
+    function and the options. As Equinox's: it does not copy the function's
+    name or docstring, and it does not bind as a method."""
+
+    fun: Callable[..., Any]
+    has_aux: bool
+    rev: bool
+
+    def __call__(self, x: Any, /, *args: Any, **kwargs: Any) -> Any:
+        return _jacobian(self.fun, self.has_aux, self.rev, x, args, kwargs)
+
+
+def _make_jac(fun: Callable[..., Any], has_aux: bool, rev: bool) -> Callable[..., Any]:
+    return _Jac(fun=fun, has_aux=has_aux, rev=rev)
 
 
 class _JacobianDecorator(Protocol):
@@ -599,8 +631,8 @@ def filter_jacfwd(
     output leaf holds a pytree with the first argument's structure (`None`
     where nothing is differentiated). With `has_aux`, `(jacobian, aux)`."""
     if fun is None:
-        return functools.partial(_jacobian, jaxt.jacfwd, has_aux=has_aux)
-    return _jacobian(jaxt.jacfwd, fun, has_aux=has_aux)
+        return functools.partial(_make_jac, has_aux=has_aux, rev=False)
+    return _make_jac(fun, has_aux=has_aux, rev=False)
 
 
 @overload
@@ -614,8 +646,8 @@ def filter_jacrev(
 ) -> Callable[..., Any] | _JacobianDecorator:
     """As `filter_jacfwd`, in reverse mode."""
     if fun is None:
-        return functools.partial(_jacobian, jaxt.jacrev, has_aux=has_aux)
-    return _jacobian(jaxt.jacrev, fun, has_aux=has_aux)
+        return functools.partial(_make_jac, has_aux=has_aux, rev=True)
+    return _make_jac(fun, has_aux=has_aux, rev=True)
 
 
 @overload
@@ -635,5 +667,5 @@ def filter_hessian(
 
 
 def _hessian(fun: Callable[..., Any], has_aux: bool) -> Callable[..., Any]:
-    inner = _jacobian(jaxt.jacrev, fun, has_aux=has_aux)
-    return _jacobian(jaxt.jacfwd, inner, has_aux=has_aux)
+    inner = _make_jac(fun, has_aux=has_aux, rev=True)
+    return _make_jac(inner, has_aux=has_aux, rev=False)
