@@ -13,11 +13,12 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
+from _classify import accuracy, train_step
 from _data import split_digits
 from _options import parse_options
 from _plots import save_curves
 from _progress import Progress
-from jaxtyping import Array, Float, Int, PRNGKeyArray
+from jaxtyping import Array, Float, PRNGKeyArray
 
 import equinox as eqx
 
@@ -43,36 +44,6 @@ class RNNClassifier(eqx.Module):
         start = jnp.zeros(self.cell.hidden_size)
         final, _ = jax.lax.scan(step, start, rows)
         return self.head(final)
-
-
-def loss_fn(
-    model: RNNClassifier,
-    images: Float[Array, "batch 8 8"],
-    labels: Int[Array, " batch"],
-) -> Float[Array, ""]:
-    logits = jax.vmap(model)(images)
-    losses: Array = optax.softmax_cross_entropy_with_integer_labels(logits, labels)
-    return jnp.mean(losses)
-
-
-@eqx.filter_jit
-def train_step(
-    model: RNNClassifier,
-    opt_state: optax.OptState,
-    optimiser: optax.GradientTransformation,
-    images: Float[Array, "batch 8 8"],
-    labels: Int[Array, " batch"],
-) -> tuple[RNNClassifier, optax.OptState, Float[Array, ""]]:
-    loss, grads = eqx.filter_value_and_grad(loss_fn)(model, images, labels)
-    model, opt_state = _optim.update(optimiser, model, grads, opt_state)
-    return model, opt_state, loss
-
-
-@eqx.filter_jit
-def accuracy(
-    model: RNNClassifier, images: Float[Array, "n 8 8"], labels: Int[Array, " n"]
-) -> Float[Array, ""]:
-    return jnp.mean(jnp.argmax(jax.vmap(model)(images), axis=-1) == labels)
 
 
 def main() -> None:

@@ -3,7 +3,8 @@
 Run: python examples/train_digits.py [--quick] [--out DIR]
 
 Conv2d -> MaxPool2d -> Conv2d -> MaxPool2d -> Linear -> Linear, trained with
-Optax's Adam through `eqx.filter_jit` and `eqx.filter_value_and_grad`. Shows a
+Optax's Adam through `eqx.filter_jit` and `eqx.filter_value_and_grad` (the
+step is `_classify.train_step`, shared with the GRU example). Shows a
 progress bar, prints the accuracy on a held-out quarter of the data and writes
 the training curve to `train_digits.png`.
 """
@@ -15,11 +16,12 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
+from _classify import accuracy, train_step
 from _data import split_digits
 from _options import parse_options
 from _plots import save_curves
 from _progress import Progress
-from jaxtyping import Array, Float, Int, PRNGKeyArray
+from jaxtyping import Array, Float, PRNGKeyArray
 
 import equinox as eqx
 
@@ -49,43 +51,6 @@ class CNN(eqx.Module):
         x2: Float[Array, "32 2 2"] = self.pool2(jax.nn.relu(self.conv2(x1)))
         x3: Float[Array, " 64"] = jax.nn.relu(self.hidden(x2.reshape(-1)))
         return self.output(x3)
-
-
-def predict(
-    model: CNN, images: Float[Array, "batch 1 8 8"]
-) -> Float[Array, "batch 10"]:
-    """Logits for a batch: the model sees one image at a time under vmap."""
-    logits: Float[Array, "batch 10"] = jax.vmap(model)(images)
-    return logits
-
-
-def loss_fn(
-    model: CNN, images: Float[Array, "batch 1 8 8"], labels: Int[Array, " batch"]
-) -> Float[Array, ""]:
-    logits = predict(model, images)
-    losses: Array = optax.softmax_cross_entropy_with_integer_labels(logits, labels)
-    return jnp.mean(losses)
-
-
-@eqx.filter_jit
-def train_step(
-    model: CNN,
-    opt_state: optax.OptState,
-    optimiser: optax.GradientTransformation,
-    images: Float[Array, "batch 1 8 8"],
-    labels: Int[Array, " batch"],
-) -> tuple[CNN, optax.OptState, Float[Array, ""]]:
-    loss, grads = eqx.filter_value_and_grad(loss_fn)(model, images, labels)
-    model, opt_state = _optim.update(optimiser, model, grads, opt_state)
-    return model, opt_state, loss
-
-
-@eqx.filter_jit
-def accuracy(
-    model: CNN, images: Float[Array, "n 1 8 8"], labels: Int[Array, " n"]
-) -> Float[Array, ""]:
-    predictions = jnp.argmax(predict(model, images), axis=-1)
-    return jnp.mean(predictions == labels)
 
 
 def main() -> None:
