@@ -125,26 +125,88 @@ def same_padding(
     return tuple(pads)
 
 
-def _channels(layer: str, in_channels: int, out_channels: int, groups: int) -> None:
-    for name, value in (("in_channels", in_channels), ("out_channels", out_channels)):
+def explicit_pads(
+    padding: str | Pads,
+    sizes: Sequence[int],
+    kernel_size: Sequence[int],
+    stride: Sequence[int],
+    dilation: Sequence[int],
+) -> Pads:
+    """`padding` as (low, high) pairs for an input of spatial `sizes`."""
+    if isinstance(padding, str):
+        return same_padding(padding, sizes, kernel_size, stride, dilation)
+    return padding
+
+
+def check_windows_fit(
+    layer: str,
+    shape: tuple[int, ...],
+    pads: Pads,
+    kernel_size: Sequence[int],
+    dilation: Sequence[int] | None,
+) -> None:
+    """Every padded spatial axis of an input of `shape` holds one kernel
+    (dilated by `dilation`, if given)."""
+    what = "kernel" if dilation is None else "dilated kernel"
+    dilation = (1,) * len(kernel_size) if dilation is None else dilation
+    for axis, (n, (lo, hi), k, d) in enumerate(
+        zip(shape[1:], pads, kernel_size, dilation, strict=True)
+    ):
+        if n + lo + hi < d * (k - 1) + 1:
+            raise ValueError(
+                f"{layer}: spatial axis {axis} has size {n} (padded: "
+                f"{n + lo + hi}), smaller than the {what} {d * (k - 1) + 1}; "
+                f"input shape {shape}."
+            )
+
+
+def _channels(
+    layer: str, in_channels: int, out_channels: int, groups: int
+) -> tuple[int, int, int]:
+    """`in_channels`, `out_channels` and `groups`, checked: `groups` divides both."""
+    sizes = {
+        "in_channels": check_positive_int(layer, "in_channels", in_channels),
+        "out_channels": check_positive_int(layer, "out_channels", out_channels),
+    }
+    groups = check_positive_int(layer, "groups", groups)
+    for name, value in sizes.items():
         if value % groups != 0:
             raise ValueError(
                 f"{layer}: `groups` ({groups}) must divide `{name}`, got "
                 f"{name}={value}."
             )
+    return sizes["in_channels"], sizes["out_channels"], groups
+
+
+def _window(
+    layer: str,
+    num_spatial_dims: int,
+    kernel_size: int | Sequence[int],
+    stride: int | Sequence[int],
+    dilation: int | Sequence[int],
+) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+    """`kernel_size`, `stride` and `dilation`, one positive int per spatial dim."""
+    return (
+        per_dim(layer, "kernel_size", kernel_size, num_spatial_dims, minimum=1),
+        per_dim(layer, "stride", stride, num_spatial_dims, minimum=1),
+        per_dim(layer, "dilation", dilation, num_spatial_dims, minimum=1),
+    )
 
 
 def _init_weight_and_bias(
     layer: str,
-    shape: tuple[int, ...],
-    num_spatial_dims: int,
+    out_channels: int,
+    in_channels: int,
+    groups: int,
+    kernel_size: tuple[int, ...],
     use_bias: bool,
     dtype: DTypeLike | None,
     key: PRNGKeyArray,
 ) -> tuple[Inexact[Array, "..."], Inexact[Array, "..."] | None]:
-    """Weight `shape` and a bias `(out, 1, ...)`, uniform in ±1/sqrt(fan_in)
-    (fan_in = in_channels // groups * prod(kernel_size))."""
-    bias_shape = (shape[0],) + (1,) * num_spatial_dims
+    """Weight `(out, in // groups, *kernel_size)` and a bias `(out, 1, ...)`,
+    uniform in ±1/sqrt(fan_in) (fan_in = in // groups * prod(kernel_size))."""
+    shape = (out_channels, in_channels // groups, *kernel_size)
+    bias_shape = (out_channels,) + (1,) * len(kernel_size)
     return uniform_weight_and_bias(
         key,
         shape,
@@ -201,31 +263,25 @@ class Conv(Module):
         name = type(self).__name__
         n = check_positive_int(name, "num_spatial_dims", num_spatial_dims)
         self.num_spatial_dims = n
-        self.in_channels = check_positive_int(name, "in_channels", in_channels)
-        self.out_channels = check_positive_int(name, "out_channels", out_channels)
-        self.groups = check_positive_int(name, "groups", groups)
-        _channels(name, self.in_channels, self.out_channels, self.groups)
-        self.kernel_size = per_dim(name, "kernel_size", kernel_size, n, minimum=1)
-        self.stride = per_dim(name, "stride", stride, n, minimum=1)
-        self.dilation = per_dim(name, "dilation", dilation, n, minimum=1)
+        self.in_channels, self.out_channels, self.groups = _channels(
+            name, in_channels, out_channels, groups
+        )
+        self.kernel_size, self.stride, self.dilation = _window(
+            name, n, kernel_size, stride, dilation
+        )
         self.padding = normalise_padding(name, padding, n)
         self.padding_mode = check_padding_mode(name, padding_mode)
         self.use_bias = bool(use_bias)
-        shape = (
-            self.out_channels,
-            self.in_channels // self.groups,
-            *self.kernel_size,
-        )
         self.weight, self.bias = _init_weight_and_bias(
-            name, shape, n, self.use_bias, dtype, key
+            name,
+            self.out_channels,
+            self.in_channels,
+            self.groups,
+            self.kernel_size,
+            self.use_bias,
+            dtype,
+            key,
         )
-
-    def _pads(self, sizes: Sequence[int]) -> Pads:
-        if isinstance(self.padding, str):
-            return same_padding(
-                self.padding, sizes, self.kernel_size, self.stride, self.dilation
-            )
-        return self.padding
 
     def __call__(
         self,
@@ -237,16 +293,10 @@ class Conv(Module):
         del key
         name = type(self).__name__
         check_input_rank(name, x, self.num_spatial_dims, self.in_channels)
-        pads = self._pads(x.shape[1:])
-        for axis, (n, (lo, hi), k, d) in enumerate(
-            zip(x.shape[1:], pads, self.kernel_size, self.dilation, strict=True)
-        ):
-            if n + lo + hi < d * (k - 1) + 1:
-                raise ValueError(
-                    f"{name}: spatial axis {axis} has size {n} (padded: "
-                    f"{n + lo + hi}), smaller than the dilated kernel "
-                    f"{d * (k - 1) + 1}; input shape {x.shape}."
-                )
+        pads = explicit_pads(
+            self.padding, x.shape[1:], self.kernel_size, self.stride, self.dilation
+        )
+        check_windows_fit(name, x.shape, pads, self.kernel_size, self.dilation)
         if self.padding_mode != "ZEROS":
             mode = _JNP_PAD_MODE[self.padding_mode]
             x = jnp.pad(x, ((0, 0), *pads), mode=mode)  # pyright: ignore[reportUnknownMemberType]  # jax leaves **kwargs untyped
@@ -476,13 +526,12 @@ class ConvTranspose(Module):
         name = type(self).__name__
         n = check_positive_int(name, "num_spatial_dims", num_spatial_dims)
         self.num_spatial_dims = n
-        self.in_channels = check_positive_int(name, "in_channels", in_channels)
-        self.out_channels = check_positive_int(name, "out_channels", out_channels)
-        self.groups = check_positive_int(name, "groups", groups)
-        _channels(name, self.in_channels, self.out_channels, self.groups)
-        self.kernel_size = per_dim(name, "kernel_size", kernel_size, n, minimum=1)
-        self.stride = per_dim(name, "stride", stride, n, minimum=1)
-        self.dilation = per_dim(name, "dilation", dilation, n, minimum=1)
+        self.in_channels, self.out_channels, self.groups = _channels(
+            name, in_channels, out_channels, groups
+        )
+        self.kernel_size, self.stride, self.dilation = _window(
+            name, n, kernel_size, stride, dilation
+        )
         self.output_padding = per_dim(
             name, "output_padding", output_padding, n, minimum=0
         )
@@ -497,13 +546,15 @@ class ConvTranspose(Module):
             name, padding_mode, self.padding, self.output_padding
         )
         self.use_bias = bool(use_bias)
-        shape = (
-            self.out_channels,
-            self.in_channels // self.groups,
-            *self.kernel_size,
-        )
         self.weight, self.bias = _init_weight_and_bias(
-            name, shape, n, self.use_bias, dtype, key
+            name,
+            self.out_channels,
+            self.in_channels,
+            self.groups,
+            self.kernel_size,
+            self.use_bias,
+            dtype,
+            key,
         )
 
     def _plan(self, x: Array) -> list[tuple[int, tuple[int, int]]]:

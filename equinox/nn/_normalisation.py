@@ -4,7 +4,7 @@ Statistics are computed in at least float32 (so half-precision inputs do not
 lose them to rounding) and the result is cast back to the input's dtype.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import overload
 
 import jax
@@ -59,14 +59,44 @@ def _check_shape(layer: str, x: Array, shape: tuple[int, ...]) -> None:
         )
 
 
-def _affine(
-    out: Array, weight: Array | None, bias: Array | None, orig_dtype: jnp.dtype
+def _affine_params(
+    layer: str,
+    shape: tuple[int, ...],
+    use_weight: bool,
+    use_bias: bool,
+    dtype: DTypeLike | None,
+) -> tuple[Array | None, Array | None]:
+    """A weight of ones and a bias of zeros of `shape` (each if used)."""
+    param_dtype = floating_dtype(layer, dtype)
+    weight = jnp.ones(shape, param_dtype) if use_weight else None
+    bias = jnp.zeros(shape, param_dtype) if use_bias else None
+    return weight, bias
+
+
+def _standardise(x: Array, eps: float) -> Array:
+    mean = jnp.mean(x)
+    var = jnp.mean(jnp.square(x - mean))
+    return (x - mean) * jax.lax.rsqrt(var + eps)
+
+
+def _rescale(x: Array, eps: float) -> Array:
+    return x * jax.lax.rsqrt(jnp.mean(jnp.square(x)) + eps)
+
+
+def _normalise(
+    x: Array,
+    normalise: Callable[[Array, float], Array],
+    eps: float,
+    weight: Array | None,
+    bias: Array | None,
 ) -> Array:
+    """`normalise` in at least float32, then the affine map, in `x`'s dtype."""
+    out = normalise(x.astype(_compute_dtype(x)), eps)
     if weight is not None:
         out = out * weight
     if bias is not None:
         out = out + bias
-    return out.astype(orig_dtype)
+    return out.astype(x.dtype)
 
 
 class LayerNorm(Module):
@@ -101,9 +131,9 @@ class LayerNorm(Module):
         self.use_weight, self.use_bias = _affine_flags(
             use_weight, use_bias, elementwise_affine
         )
-        param_dtype = floating_dtype("LayerNorm", dtype)
-        self.weight = jnp.ones(self.shape, param_dtype) if self.use_weight else None
-        self.bias = jnp.zeros(self.shape, param_dtype) if self.use_bias else None
+        self.weight, self.bias = _affine_params(
+            "LayerNorm", self.shape, self.use_weight, self.use_bias, dtype
+        )
 
     @overload
     def __call__(
@@ -135,12 +165,7 @@ class LayerNorm(Module):
         unused."""
         del key
         _check_shape("LayerNorm", x, self.shape)
-        orig_dtype = x.dtype
-        x = x.astype(_compute_dtype(x))
-        mean = jnp.mean(x)
-        var = jnp.mean(jnp.square(x - mean))
-        out = (x - mean) * jax.lax.rsqrt(var + self.eps)
-        out = _affine(out, self.weight, self.bias, orig_dtype)
+        out = _normalise(x, _standardise, self.eps, self.weight, self.bias)
         return out if state is None else (out, state)
 
 
@@ -170,9 +195,9 @@ class RMSNorm(Module):
         self.eps = check_eps("RMSNorm", eps)
         self.use_weight = bool(use_weight)
         self.use_bias = bool(use_bias)
-        param_dtype = floating_dtype("RMSNorm", dtype)
-        self.weight = jnp.ones(self.shape, param_dtype) if self.use_weight else None
-        self.bias = jnp.zeros(self.shape, param_dtype) if self.use_bias else None
+        self.weight, self.bias = _affine_params(
+            "RMSNorm", self.shape, self.use_weight, self.use_bias, dtype
+        )
 
     @overload
     def __call__(
@@ -203,10 +228,7 @@ class RMSNorm(Module):
         the output; `key` is unused."""
         del key
         _check_shape("RMSNorm", x, self.shape)
-        orig_dtype = x.dtype
-        x = x.astype(_compute_dtype(x))
-        out = x * jax.lax.rsqrt(jnp.mean(jnp.square(x)) + self.eps)
-        out = _affine(out, self.weight, self.bias, orig_dtype)
+        out = _normalise(x, _rescale, self.eps, self.weight, self.bias)
         return out if state is None else (out, state)
 
 
@@ -252,9 +274,9 @@ class GroupNorm(Module):
                 "(the affine parameters have one entry per channel)."
             )
         if channels is not None and self.channelwise_affine:
-            param_dtype = floating_dtype("GroupNorm", dtype)
-            self.weight = jnp.ones((channels,), param_dtype)
-            self.bias = jnp.zeros((channels,), param_dtype)
+            self.weight, self.bias = _affine_params(
+                "GroupNorm", (channels,), True, True, dtype
+            )
         else:
             self.weight = None
             self.bias = None

@@ -16,7 +16,13 @@ from jaxtyping import Array, Float, PRNGKeyArray, Real, Shaped
 
 from .._field import field
 from .._module import Module
-from ._conv import PaddingLike, Pads, normalise_padding, same_padding
+from ._conv import (
+    PaddingLike,
+    Pads,
+    check_windows_fit,
+    explicit_pads,
+    normalise_padding,
+)
 from ._param_init import check_input_rank, check_positive_int, per_dim
 
 
@@ -102,22 +108,9 @@ class Pool(Module):
         name = type(self).__name__
         check_input_rank(name, x, self.num_spatial_dims, None)
         sizes = x.shape[1:]
-        if isinstance(self.padding, str):
-            ones = (1,) * self.num_spatial_dims
-            pads = same_padding(
-                self.padding, sizes, self.kernel_size, self.stride, ones
-            )
-        else:
-            pads = self.padding
-        for axis, (n, (lo, hi), k) in enumerate(
-            zip(sizes, pads, self.kernel_size, strict=True)
-        ):
-            if n + lo + hi < k:
-                raise ValueError(
-                    f"{name}: spatial axis {axis} has size {n} (padded: "
-                    f"{n + lo + hi}), smaller than the kernel {k}; input shape "
-                    f"{x.shape}."
-                )
+        ones = (1,) * self.num_spatial_dims
+        pads = explicit_pads(self.padding, sizes, self.kernel_size, self.stride, ones)
+        check_windows_fit(name, x.shape, pads, self.kernel_size, None)
         if self.use_ceil:
             pads = _ceil_extra(sizes, pads, self.kernel_size, self.stride)
         out: Array = jax.lax.reduce_window(  # pyright: ignore[reportUnknownMemberType]  # jax leaves `computation` untyped

@@ -2,7 +2,7 @@
 scan over a sequence with `jax.lax.scan`."""
 
 import math
-from collections.abc import Sized
+from collections.abc import Callable, Sized
 from typing import cast
 
 import jax
@@ -33,6 +33,22 @@ def _pair(hidden: object, size: int) -> tuple[Array, Array]:
     return cast(tuple[Array, Array], hidden)
 
 
+def _sizes(layer: str, input_size: int, hidden_size: int) -> tuple[int, int]:
+    return (
+        check_positive_int(layer, "input_size", input_size),
+        check_positive_int(layer, "hidden_size", hidden_size),
+    )
+
+
+def _uniform_draw(
+    layer: str, hidden_size: int, dtype: DTypeLike | None
+) -> Callable[[PRNGKeyArray, tuple[int, ...]], Array]:
+    """Draws parameters of a given shape, uniform in ±1/sqrt(hidden_size)."""
+    param_dtype = floating_dtype(layer, dtype)
+    limit = 1 / math.sqrt(hidden_size)
+    return lambda key, shape: uniform(key, shape, limit, param_dtype)
+
+
 class GRUCell(Module):
     """One step of a gated recurrent unit.
 
@@ -60,18 +76,16 @@ class GRUCell(Module):
         *,
         key: PRNGKeyArray,
     ) -> None:
-        self.input_size = check_positive_int("GRUCell", "input_size", input_size)
-        self.hidden_size = check_positive_int("GRUCell", "hidden_size", hidden_size)
+        self.input_size, self.hidden_size = _sizes("GRUCell", input_size, hidden_size)
         self.use_bias = bool(use_bias)
-        param_dtype = floating_dtype("GRUCell", dtype)
-        limit = 1 / math.sqrt(self.hidden_size)
+        draw = _uniform_draw("GRUCell", self.hidden_size, dtype)
         k_ih, k_hh, k_b, k_bn = jax.random.split(key, 4)
         gates = 3 * self.hidden_size
-        self.weight_ih = uniform(k_ih, (gates, self.input_size), limit, param_dtype)
-        self.weight_hh = uniform(k_hh, (gates, self.hidden_size), limit, param_dtype)
+        self.weight_ih = draw(k_ih, (gates, self.input_size))
+        self.weight_hh = draw(k_hh, (gates, self.hidden_size))
         if self.use_bias:
-            self.bias = uniform(k_b, (gates,), limit, param_dtype)
-            self.bias_n = uniform(k_bn, (self.hidden_size,), limit, param_dtype)
+            self.bias = draw(k_b, (gates,))
+            self.bias_n = draw(k_bn, (self.hidden_size,))
         else:
             self.bias = None
             self.bias_n = None
@@ -126,18 +140,14 @@ class LSTMCell(Module):
         *,
         key: PRNGKeyArray,
     ) -> None:
-        self.input_size = check_positive_int("LSTMCell", "input_size", input_size)
-        self.hidden_size = check_positive_int("LSTMCell", "hidden_size", hidden_size)
+        self.input_size, self.hidden_size = _sizes("LSTMCell", input_size, hidden_size)
         self.use_bias = bool(use_bias)
-        param_dtype = floating_dtype("LSTMCell", dtype)
-        limit = 1 / math.sqrt(self.hidden_size)
+        draw = _uniform_draw("LSTMCell", self.hidden_size, dtype)
         k_ih, k_hh, k_b = jax.random.split(key, 3)
         gates = 4 * self.hidden_size
-        self.weight_ih = uniform(k_ih, (gates, self.input_size), limit, param_dtype)
-        self.weight_hh = uniform(k_hh, (gates, self.hidden_size), limit, param_dtype)
-        self.bias = (
-            uniform(k_b, (gates,), limit, param_dtype) if self.use_bias else None
-        )
+        self.weight_ih = draw(k_ih, (gates, self.input_size))
+        self.weight_hh = draw(k_hh, (gates, self.hidden_size))
+        self.bias = draw(k_b, (gates,)) if self.use_bias else None
 
     def __call__(
         self,
