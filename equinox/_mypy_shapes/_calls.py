@@ -17,6 +17,7 @@ from mypy.nodes import (
     Context,
     Expression,
     RefExpr,
+    TupleExpr,
     TypeInfo,
 )
 from mypy.plugin import CheckerPluginInterface, FunctionContext, MethodContext
@@ -36,11 +37,20 @@ from mypy.types import (
 from ._bound import bound_memo, choose_alternative, sequential_io
 from ._check import check_value, expected_specs
 from ._encoding import SHAPE_CODE, ArraySpec, attach, spec_of
-from ._operands import int_literal
+from ._operands import int_literal, is_none
 from ._rebinding import untrusted
 from ._report import fail
 from ._terms import spec_from, terms_of
-from ._transformed import is_callable, is_transformed, mark, strip_specs, vmap_axes
+from ._transformed import (
+    Axes,
+    Axis,
+    axes_text,
+    is_callable,
+    is_transformed,
+    mark,
+    strip_specs,
+    vmap_axes,
+)
 from ._unify import Memo, Term, instantiate
 
 
@@ -115,13 +125,16 @@ def _check_call(
     arg_types: list[list[Type]],
     default: Type,
     receiver: Type | None = None,
-    axes: tuple[int, int] | None = None,
+    axes: tuple[Axes, Axes] | None = None,
 ) -> Type:
     """Check the arguments, instantiate the return. `axes`: the call is of a
-    vmapped callable, whose arguments carry the mapped axis `axes[0]` and
-    whose result gains it at `axes[1]`."""
+    vmapped callable, whose arguments carry the mapped axis `axes[0]` (one
+    for all, or one per positional argument) and whose result gains it at
+    `axes[1]`."""
     if _makes_transformed(arg_types, default):
         vmap = _vmap_literal(api, context)
+        if arg_types and arg_types[0] and is_transformed(arg_types[0][0]):
+            vmap = None  # vmap of a vmap (or of a partial...): not modelled
         if vmap is not None and arg_types and arg_types[0]:
             # `filter_vmap(f)` is typed `Callable[P, R]`, inferred without
             # shapes: the mapped callable keeps `f`'s own type instead.
@@ -158,7 +171,11 @@ def _check_call(
     if axes is not None and _generic(callee):
         # Type variables were solved from the batched arguments themselves.
         return strip_specs(default)
-    mapped = _Mapped(axes[0]) if axes is not None else None
+    mapped = None
+    if axes is not None:
+        mapped = _Mapped.of(axes[0], context)
+        if mapped is None:  # in_axes per argument, not passed one each
+            return strip_specs(default)
     for i, (formal, actuals) in enumerate(zip(formals, arg_types, strict=True)):
         expected = expected_specs(formal)
         if expected is None or callee.arg_kinds[i + skip] == ARG_STAR2:
@@ -170,14 +187,14 @@ def _check_call(
                 continue
             value = spec_of(actual)
             what = f'{who.capitalize()} to "{_short(name)}"'
-            if mapped is not None:
+            if mapped is not None and mapped.axis_of(expr) is not None:
                 value = mapped.unbatch(api, value, expr, what)
                 what += " (one mapped slice)"
             check_value(api, expected, value, memo, what, who, expr)
     declared = choose_alternative(callee.ret_type, memo) if bound else callee.ret_type
     result = _instantiate_return(declared, default, memo, api)
     if mapped is not None and axes is not None:
-        return mapped.batch(result, axes[1], api)
+        return mapped.batch_all(result, axes[1], api)
     return result
 
 
@@ -222,57 +239,100 @@ _VMAPS = frozenset(
 )
 
 
+_JAX_VMAPS = frozenset({"jax._src.api.vmap", "jax.vmap"})
+
+
+def _axes_literal(api: TypeChecker, expr: Expression) -> Axes | None:
+    """`0`, `-1`, `(0, None)`: literal axes (None when not literal)."""
+    if isinstance(expr, TupleExpr):
+        items: list[Axis] = []
+        for item in expr.items:
+            value = None if is_none(item) else int_literal(api, item)
+            if value is None and not is_none(item):
+                return None
+            items.append(value)
+        return tuple(items)
+    return int_literal(api, expr)
+
+
 def _vmap_literal(api: CheckerPluginInterface, context: Context) -> LiteralType | None:
-    """For `jax.vmap(f, in_axes=0, out_axes=0)` with integer axes (or the
-    defaults), the mark that lets its calls map the axis; else None."""
+    """For `jax.vmap(f, in_axes=..., out_axes=...)` with literal axes (an int,
+    or a tuple of ints and None; or the defaults), the mark that lets its
+    calls map the axis; else None."""
     if not isinstance(context, CallExpr) or not isinstance(api, TypeChecker):
         return None
     callee = context.callee
     if not isinstance(callee, RefExpr) or callee.fullname not in _VMAPS:
         return None
-    found: dict[str, int] = {"in_axes": 0, "out_axes": 0}
-    for expr, kind, keyword in zip(
-        context.args, context.arg_kinds, context.arg_names, strict=False
+    found: dict[str, Axes] = {"in_axes": 0, "out_axes": 0}
+    # jax.vmap also takes the axes positionally, after the function.
+    order = ["fun", "in_axes", "out_axes"] if callee.fullname in _JAX_VMAPS else ["fun"]
+    for i, (expr, kind, keyword) in enumerate(
+        zip(context.args, context.arg_kinds, context.arg_names, strict=False)
     ):
-        if kind == ARG_NAMED and keyword in found:
-            value = int_literal(api, expr)
-            if value is None:
-                return None
-            found[keyword] = value
-        elif kind != ARG_POS or keyword is not None:
+        if kind == ARG_POS and i < len(order):
+            keyword = order[i]
+        elif kind != ARG_NAMED:
             return None
-    if len(context.args) != 1 + sum(k == ARG_NAMED for k in context.arg_kinds):
-        return None  # axes passed positionally: not modelled
-    text = f"{found['in_axes']}:{found['out_axes']}"
+        if keyword == "fun":
+            continue
+        if keyword not in found:
+            return None
+        value = _axes_literal(api, expr)
+        if value is None:
+            return None
+        found[keyword] = value
+    text = f"{axes_text(found['in_axes'])}:{axes_text(found['out_axes'])}"
     return LiteralType(text, api.named_type("builtins.str"))
 
 
 class _Mapped:
     """The mapped dimension of one vmapped call, from its arguments."""
 
-    def __init__(self, axis: int) -> None:
-        self.axis = axis
+    def __init__(self, axes: dict[int, Axis] | int) -> None:
+        # One axis for every argument, or by id of the argument expression.
+        self.axes = axes
         self.size: Term = None
-        self.known = True  # every array argument had a known shape
+        self.known = True  # every mapped array argument had a known shape
+
+    @staticmethod
+    def of(in_axes: Axes, call: Context) -> "_Mapped | None":
+        """None when `in_axes` has one entry per argument but the call does not
+        pass exactly that many positional arguments (keyword arguments are
+        mapped differently; a wrong count fails at run time)."""
+        if isinstance(in_axes, int):
+            return _Mapped(in_axes)
+        if not isinstance(call, CallExpr) or len(call.args) != len(in_axes):
+            return None
+        if any(kind != ARG_POS for kind in call.arg_kinds):
+            return None
+        return _Mapped({id(e): a for e, a in zip(call.args, in_axes, strict=True)})
+
+    def axis_of(self, expr: Expression) -> Axis:
+        return self.axes if isinstance(self.axes, int) else self.axes.get(id(expr))
 
     def unbatch(
         self, api: TypeChecker, value: ArraySpec | None, expr: Expression, what: str
     ) -> ArraySpec | None:
+        """The argument as the function sees it: without its mapped axis."""
+        axis = self.axis_of(expr)
+        if axis is None:
+            return value  # not mapped (`in_axes=None` for it)
         shape = terms_of(value)
         if value is None or shape is None:
             self.known = False
             return None
-        if not -len(shape) <= self.axis < len(shape):
+        if not -len(shape) <= axis < len(shape):
             fail(
                 api,
-                f"{what} has {len(shape)} dimensions: it has no axis {self.axis}"
+                f"{what} has {len(shape)} dimensions: it has no axis {axis}"
                 " to map over",
                 expr,
                 SHAPE_CODE,
             )
             self.known = False
             return None
-        i = self.axis % len(shape)
+        i = axis % len(shape)
         size = shape[i]
         if isinstance(size, int) and isinstance(self.size, int) and size != self.size:
             fail(
@@ -285,6 +345,24 @@ class _Mapped:
         elif self.size is None or isinstance(size, int):
             self.size = size
         return spec_from(value.dtype, shape[:i] + shape[i + 1 :])
+
+    def batch_all(self, result: Type, out_axes: Axes, api: TypeChecker) -> Type:
+        """The result with the mapped axis: every output at `out_axes`, or
+        output k of a tuple at `out_axes[k]` (None: not mapped)."""
+        proper = get_proper_type(result)
+        if isinstance(proper, TupleType):
+            if isinstance(out_axes, int):
+                out_axes = (out_axes,) * len(proper.items)
+            if len(out_axes) != len(proper.items):
+                return strip_specs(result)
+            items = [
+                item if axis is None else self.batch(item, axis, api)
+                for item, axis in zip(proper.items, out_axes, strict=True)
+            ]
+            return proper.copy_modified(items=items)
+        if not isinstance(out_axes, int):
+            return strip_specs(result)
+        return self.batch(result, out_axes, api)
 
     def batch(self, result: Type, out_axis: int, api: TypeChecker) -> Type:
         proper = get_proper_type(result)

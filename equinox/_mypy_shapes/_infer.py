@@ -49,7 +49,9 @@ from ._promote import inexact, promote_all, summed
 from ._rebinding import untrusted
 from ._report import fail
 from ._scope import distinct_names
+from ._split import SPLITS, part_at, split_result
 from ._terms import Shape, spec_from
+from ._transformed import strip_specs
 from ._unify import Term
 
 _Handler = Callable[[TypeChecker, CallExpr, frozenset[str]], Operand | None]
@@ -58,6 +60,7 @@ _NUMPY = ("jax.numpy.", "jax._src.numpy.")
 _NN = ("jax.nn.", "jax._src.nn.")
 _RANDOM = ("jax.random.", "jax._src.random.")
 _ARRAY = "jax._src.basearray.Array"
+_LIST_GETITEM = "builtins.list.__getitem__"
 _UFUNC_CALL = (
     "jax.numpy.BinaryUfunc.__call__",
     "jax._src.numpy.ufunc_api.ufunc.__call__",
@@ -443,6 +446,9 @@ def infer_function(fullname: str, ctx: FunctionContext, result: Type) -> Type:
         return result
     if spec_of(result) is not None:
         return result
+    head, _, name = fullname.rpartition(".")
+    if name in SPLITS and (head + ".").startswith(_NUMPY):
+        return split_result(name, api, ctx.context, result)
     handler = _dispatch(fullname)
     if handler is None:
         return result
@@ -470,7 +476,14 @@ def _label(fullname: str) -> str:
 
 def infer_method(fullname: str, ctx: MethodContext, result: Type) -> Type:
     api = ctx.api
-    if not isinstance(api, TypeChecker) or spec_of(result) is not None:
+    if not isinstance(api, TypeChecker):
+        return result
+    if fullname == _LIST_GETITEM:
+        # A rebound list may show an earlier value's item shape.
+        if _stale_receiver(api, ctx.context):
+            return strip_specs(result)
+        return part_at(ctx, result)
+    if spec_of(result) is not None:
         return result
     owner, _, name = fullname.rpartition(".")
     if fullname in _UFUNC_CALL:

@@ -4,10 +4,11 @@ Each function takes shapes (tuples of terms) and literal arguments, and returns
 the result shape or raises `ShapeError` when the operation cannot succeed.
 """
 
+import itertools
 import math
 
 from ._broadcast import ShapeError, equal_dims, normalise_axis
-from ._terms import Shape, show_shape
+from ._terms import Shape, show, show_shape
 from ._unify import Term
 
 
@@ -173,11 +174,43 @@ def stack(shapes: list[Shape], axis: int, distinct: frozenset[str]) -> Shape:
     return tuple(common)
 
 
-def split(shape: Shape, sections: int, axis: int) -> Shape:
+def split(
+    shape: Shape, sections: int | tuple[int, ...], axis: int, even: bool
+) -> list[Shape]:
+    """The pieces of `jnp.split` (`even`) or `jnp.array_split`: `sections`
+    equal parts, or the parts between the indices given as a tuple. As at run
+    time, an equal split must divide the axis, and indices must not decrease
+    (they give the part sizes `[i0, i1 - i0, ..., size - ik]`, none negative)."""
     i = normalise_axis(axis, len(shape))
     size = shape[i]
-    if isinstance(size, int):
-        if size % sections:
-            raise ShapeError(f"axis {i} of size {size} does not split into {sections}")
-        return (*shape[:i], size // sections, *shape[i + 1 :])
-    return (*shape[:i], None, *shape[i + 1 :])
+    sizes: list[Term]
+    if isinstance(sections, int):
+        sizes = _sections(size, sections, i, even)
+    elif not sections:
+        sizes = [size]
+    else:
+        bounds = [0, *sections]
+        sizes = [b - a for a, b in itertools.pairwise(bounds)]
+        sizes.append(size - bounds[-1] if isinstance(size, int) else None)
+        if any(isinstance(s, int) and s < 0 for s in sizes):
+            raise ShapeError(
+                f"split indices {list(sections)} give a negative part size on"
+                f" axis {i} of size {show(size)}"
+            )
+    return [(*shape[:i], s, *shape[i + 1 :]) for s in sizes]
+
+
+def _sections(size: Term, sections: int, axis: int, even: bool) -> list[Term]:
+    if sections <= 0:
+        raise ShapeError(f"cannot split into {sections} sections")
+    if sections == 1:
+        return [size]
+    if not isinstance(size, int):
+        return [None] * sections
+    quotient, rest = divmod(size, sections)
+    if even and rest:
+        raise ShapeError(
+            f"axis {axis} of size {size} does not split into {sections} equal parts"
+        )
+    sizes: list[Term] = [quotient + 1] * rest
+    return sizes + [quotient] * (sections - rest)

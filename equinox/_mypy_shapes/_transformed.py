@@ -51,19 +51,31 @@ def _marked_instance(inst: Instance, vmap: LiteralType | None = None) -> Instanc
 def mark(typ: Type, vmap: LiteralType | None = None) -> Type:
     """`typ` flagged as transformed (unchanged if it cannot carry the flag).
 
-    `vmap`: for `jax.vmap`/`eqx.filter_vmap` with integer axes, the literal
-    "in_axis:out_axis", so calls can remove and add the mapped dimension.
+    `vmap`: for `jax.vmap`/`eqx.filter_vmap` with literal axes, the literal
+    "in_axes:out_axes" (`axes_text`), so calls can remove and add the mapped
+    dimension.
     """
     proper = get_proper_type(typ)
     if isinstance(proper, Instance):
         return _marked_instance(proper, vmap)
     if isinstance(proper, CallableType):
         # A nameless callable (`Callable[P, R]`) gets a name, so that mypy
-        # runs plugin hooks on its calls.
-        name = proper.name or ("vmapped function" if vmap is not None else None)
+        # runs plugin hooks on its calls (which drop the return's shapes).
+        name = proper.name
+        if name is None and vmap is not None:
+            name = "vmapped function"
+        elif name is None and _carries_spec(proper.ret_type):
+            name = "transformed function"
         fallback = _marked_instance(proper.fallback, vmap)
         return proper.copy_modified(fallback=fallback, name=name)  # pyright: ignore[reportUnknownMemberType]  # mypy types its sentinel defaults loosely
     return typ
+
+
+def _carries_spec(typ: Type) -> bool:
+    proper = get_proper_type(typ)
+    if isinstance(proper, TupleType):
+        return any(_carries_spec(item) for item in proper.items)
+    return spec_of(proper) is not None
 
 
 def is_transformed(typ: Type | None) -> bool:
@@ -77,8 +89,28 @@ def is_transformed(typ: Type | None) -> bool:
     )
 
 
-def vmap_axes(typ: Type | None) -> tuple[int, int] | None:
-    """(in_axis, out_axis) of a callable made by vmap with integer axes."""
+# One argument's (or output's) mapped axis; None: not mapped.
+Axis = int | None
+# `in_axes`/`out_axes`: one axis for every argument (output), or one each.
+Axes = int | tuple[Axis, ...]
+
+
+def axes_text(axes: Axes) -> str:
+    """`0` or `(0,N)`: the form a mark carries (N for None)."""
+    if isinstance(axes, int):
+        return str(axes)
+    return "(" + ",".join("N" if a is None else str(a) for a in axes) + ")"
+
+
+def _parse_axes(text: str) -> Axes:
+    if not text.startswith("("):
+        return int(text)
+    items = [t for t in text[1:-1].split(",") if t]
+    return tuple(None if t == "N" else int(t) for t in items)
+
+
+def vmap_axes(typ: Type | None) -> tuple[Axes, Axes] | None:
+    """(in_axes, out_axes) of a callable made by vmap with literal axes."""
     proper: ProperType | None = None if typ is None else get_proper_type(typ)
     if isinstance(proper, CallableType):
         proper = proper.fallback
@@ -88,7 +120,7 @@ def vmap_axes(typ: Type | None) -> tuple[int, int] | None:
     if not isinstance(value, LiteralType) or not isinstance(value.value, str):
         return None
     first, _, second = value.value.partition(":")
-    return int(first), int(second)
+    return _parse_axes(first), _parse_axes(second)
 
 
 def strip_specs(typ: Type) -> Type:

@@ -57,6 +57,18 @@ assert_type(jnp.argmax(a, axis=1), Int[Array, "3"])
 assert_type(a.astype(jnp.int32), Int32[Array, "3 4"])
 assert_type(jnp.sum(a > 0), Int[Array, ""])
 
+# Splits: every part's shape; unpacked names and indexed parts get their own.
+left, right = jnp.split(a, 2, axis=1)
+first, rest = jnp.split(a, [1])
+chunks = jnp.array_split(i, 2)  # sizes 3 and 2
+assert_type(left, Float[Array, "3 2"])
+assert_type(right, Float[Array, "3 2"])
+assert_type(first, Float[Array, "1 4"])
+assert_type(rest, Float[Array, "2 4"])
+assert_type(chunks[0], Int[Array, "3"])
+assert_type(chunks[1], Int[Array, "2"])
+assert_type(jnp.hsplit(a, 4)[0], Float[Array, "3 1"])
+
 
 def method_view(x: Float[Array, "n d"], w: Float[Array, "d k"]) -> None:
     assert_type(x @ w, Float[Array, "n k"])
@@ -69,6 +81,23 @@ assert_type(linear(v), Inexact[Array, "2"])
 # Another object's field: the sizes its construction bound, not the names.
 assert_type(linear.weight, Inexact[Array, "2 4"])
 assert_type(jax.vmap(linear)(a), Inexact[Array, "3 2"])
+
+
+def centred(x: Float[Array, "d"], c: Float[Array, "d"]) -> Float[Array, "d"]:
+    return x - c
+
+
+def moments(x: Float[Array, "d"]) -> tuple[Float[Array, ""], Float[Array, "d"]]:
+    return jnp.mean(x), x - jnp.mean(x)
+
+
+# vmap with one in_axes entry per argument, and one out_axes entry per output.
+assert_type(jax.vmap(centred, in_axes=(0, None))(a, v), Float[Array, "3 4"])
+assert_type(jax.vmap(centred, (1, None))(a, jnp.zeros(3)), Float[Array, "4 3"])
+assert_type(eqx.filter_vmap(centred, in_axes=(None, 0))(v, a), Float[Array, "3 4"])
+means, columns = jax.vmap(moments, out_axes=(0, 1))(a)
+assert_type(means, Float[Array, "3"])
+assert_type(columns, Float[Array, "4 3"])
 assert_type(eqx.nn.MLP(4, 3, 8, 2, key=key)(v), Float[Array, "3"])
 unknown = jnp.zeros(int("3"))
 assert_type(unknown, Float[Array, "..."])  # a size known only at run time
