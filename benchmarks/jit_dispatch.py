@@ -19,65 +19,19 @@ dispatch is <= 1.3x)
 """
 
 import dataclasses
-import functools
-import statistics
-import time
 from collections.abc import Callable
 from typing import Any
 
 import jax
 import jax.numpy as jnp
+from _mlp import MLP, Linear, PlainLinear, PlainMLP, plain_forward
+from _timing import Sample, Stopwatch, block, interleave, ratio
 from jaxtyping import Array
 
 import equinox as eqx
 
-
-def _block_until_ready(tree: Any) -> None:
-    for leaf in jax.tree_util.tree_leaves(tree):
-        leaf.block_until_ready()
-
-
 WIDTH = 32
 DEPTH = 8
-
-
-class Linear(eqx.Module):
-    weight: Array
-    bias: Array
-    in_features: int = eqx.field(static=True)
-    out_features: int = eqx.field(static=True)
-
-
-class MLP(eqx.Module):
-    layers: tuple[Linear, ...]
-    activation: Callable[[Array], Array]
-
-    def __call__(self, x: Array) -> Array:
-        for layer in self.layers:
-            x = self.activation(layer.weight @ x + layer.bias)
-        return x
-
-
-@functools.partial(
-    jax.tree_util.register_dataclass,
-    data_fields=["weight", "bias"],
-    meta_fields=["in_features", "out_features"],
-)
-@dataclasses.dataclass
-class PlainLinear:
-    weight: Array
-    bias: Array
-    in_features: int
-    out_features: int
-
-
-@functools.partial(
-    jax.tree_util.register_dataclass, data_fields=["layers"], meta_fields=["activation"]
-)
-@dataclasses.dataclass
-class PlainMLP:
-    layers: tuple[PlainLinear, ...]
-    activation: Callable[[Array], Array]
 
 
 @jax.tree_util.register_dataclass
@@ -85,12 +39,6 @@ class PlainMLP:
 class BareLinear:
     weight: Array
     bias: Array
-
-
-def plain_forward(mlp: PlainMLP, x: Array) -> Array:
-    for layer in mlp.layers:
-        x = mlp.activation(layer.weight @ x + layer.bias)
-    return x
 
 
 def bare_forward(params: list[BareLinear], x: Array) -> Array:
@@ -121,18 +69,14 @@ def make_model() -> MLP:
     return MLP(layers, jax.nn.relu)
 
 
-def time_calls(call: Callable[[], Any], number: int) -> tuple[float, float]:
-    """(wall, CPU) seconds per call over `number` calls, results blocked on;
-    CPU time of this thread only."""
-    wall, cpu = time.perf_counter(), time.thread_time()
+def time_calls(call: Callable[[], Any], number: int) -> Sample:
+    """Seconds per call over `number` calls, results blocked on."""
+    watch = Stopwatch()
     out = None
     for _ in range(number):
         out = call()
-    _block_until_ready(out)
-    return (
-        (time.perf_counter() - wall) / number,
-        (time.thread_time() - cpu) / number,
-    )
+    block(out)
+    return watch.per_call(number)
 
 
 def compare(
@@ -143,24 +87,18 @@ def compare(
     rounds: int,
 ) -> float:
     """Alternate short batches of both sides; compare the best batches."""
-    _block_until_ready((ours(), baseline()))  # compile / warm up both
-    ours_times: list[tuple[float, float]] = []
-    base_times: list[tuple[float, float]] = []
-    for _ in range(rounds):
-        ours_times.append(time_calls(ours, number))
-        base_times.append(time_calls(baseline, number))
-    best_ours_cpu = min(t[1] for t in ours_times)
-    best_base_cpu = min(t[1] for t in base_times)
-    ratio = best_ours_cpu / best_base_cpu
-    wall_ratio = min(t[0] for t in ours_times) / min(t[0] for t in base_times)
-    median_ratio = statistics.median(t[1] for t in ours_times) / statistics.median(
-        t[1] for t in base_times
+    block((ours(), baseline()))  # compile / warm up both
+    ours_times, base_times = interleave(
+        [lambda: time_calls(ours, number), lambda: time_calls(baseline, number)],
+        rounds,
     )
+    cpu = ratio([t.cpu for t in ours_times], [t.cpu for t in base_times])
+    wall = ratio([t.wall for t in ours_times], [t.wall for t in base_times])
     print(
-        f"{name:38s} equinox {best_ours_cpu * 1e6:9.1f} us  jax {best_base_cpu * 1e6:9.1f} us"
-        f"  ratio {ratio:4.2f}x (median {median_ratio:4.2f}x, wall {wall_ratio:4.2f}x)"
+        f"{name:38s} equinox {cpu.ours_best * 1e6:9.1f} us  jax {cpu.base_best * 1e6:9.1f} us"
+        f"  ratio {cpu.best:4.2f}x (median {cpu.median:4.2f}x, wall {wall.best:4.2f}x)"
     )
-    return ratio
+    return cpu.best
 
 
 def main() -> None:

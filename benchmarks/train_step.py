@@ -25,14 +25,14 @@ Run: `python benchmarks/train_step.py`. Prints a table; asserts nothing.
 
 import dataclasses
 import functools
-import statistics
-import time
 from collections.abc import Callable
 from typing import Any
 
 import jax
 import jax.numpy as jnp
 import optax
+from _mlp import MLP, Linear, PlainLinear, PlainMLP, plain_forward
+from _timing import Sample, Stopwatch, block, interleave, ratio
 from jaxtyping import Array
 
 import equinox as eqx
@@ -42,30 +42,7 @@ ROUNDS = 15
 NUMBER = 50
 
 
-def _block(tree: Any) -> None:
-    for leaf in jax.tree_util.tree_leaves(tree):
-        if isinstance(leaf, jax.Array):
-            leaf.block_until_ready()
-
-
 # --- the Equinox side -------------------------------------------------------
-
-
-class Linear(eqx.Module):
-    weight: Array
-    bias: Array
-    in_features: int = eqx.field(static=True)
-    out_features: int = eqx.field(static=True)
-
-
-class MLP(eqx.Module):
-    layers: tuple[Linear, ...]
-    activation: Callable[[Array], Array]
-
-    def __call__(self, x: Array) -> Array:
-        for layer in self.layers:
-            x = self.activation(layer.weight @ x + layer.bias)
-        return x
 
 
 class StaticActivationMLP(MLP):
@@ -82,34 +59,6 @@ class AdamState(eqx.Module):
 
 
 # --- the hand-written JAX side ----------------------------------------------
-
-
-@functools.partial(
-    jax.tree_util.register_dataclass,
-    data_fields=["weight", "bias"],
-    meta_fields=["in_features", "out_features"],
-)
-@dataclasses.dataclass
-class PlainLinear:
-    weight: Array
-    bias: Array
-    in_features: int
-    out_features: int
-
-
-@functools.partial(
-    jax.tree_util.register_dataclass, data_fields=["layers"], meta_fields=["activation"]
-)
-@dataclasses.dataclass
-class PlainMLP:
-    layers: tuple[PlainLinear, ...]
-    activation: Callable[[Array], Array]
-
-
-def plain_forward(mlp: PlainMLP, x: Array) -> Array:
-    for layer in mlp.layers:
-        x = mlp.activation(layer.weight @ x + layer.bias)
-    return x
 
 
 @jax.tree_util.register_dataclass
@@ -210,16 +159,16 @@ def plain_adam_step(
 State = list[Any]
 
 
-def _batch(step: Callable[..., Any], carry: State, number: int) -> tuple[float, float]:
-    """(wall, thread CPU) seconds per step over `number` chained steps."""
-    wall, cpu = time.perf_counter(), time.thread_time()
+def _batch(step: Callable[..., Any], carry: State, number: int) -> Sample:
+    """Seconds per step over `number` chained steps."""
+    watch = Stopwatch()
     model, opt_state, x, y = carry
     for _ in range(number):
         model, opt_state, _loss = step(model, opt_state, x, y)
-    _block((model, opt_state))
-    wall, cpu = time.perf_counter() - wall, time.thread_time() - cpu
+    block((model, opt_state))
+    sample = watch.per_call(number)
     carry[0], carry[1] = model, opt_state
-    return wall / number, cpu / number
+    return sample
 
 
 def compare(
@@ -229,20 +178,15 @@ def compare(
 ) -> None:
     for step, carry in (ours, base):  # compile and warm up
         _batch(step, carry, 2)
-    ours_t: list[tuple[float, float]] = []
-    base_t: list[tuple[float, float]] = []
-    for _ in range(ROUNDS):
-        ours_t.append(_batch(*ours, NUMBER))
-        base_t.append(_batch(*base, NUMBER))
+    ours_t, base_t = interleave(
+        [lambda: _batch(*ours, NUMBER), lambda: _batch(*base, NUMBER)], ROUNDS
+    )
     for kind, index in (("cpu", 1), ("wall", 0)):
-        o = [t[index] for t in ours_t]
-        b = [t[index] for t in base_t]
-        best = min(o) / min(b)
-        median = statistics.median(o) / statistics.median(b)
-        verdict = "PASS" if median <= TARGET else "FAIL"
+        r = ratio([t[index] for t in ours_t], [t[index] for t in base_t])
+        verdict = "PASS" if r.median <= TARGET else "FAIL"
         print(
-            f"{label:<34} {kind:<4} {min(o) * 1e6:8.1f} us vs {min(b) * 1e6:8.1f} us"
-            f"  best {best:5.2f}x  median {median:5.2f}x"
+            f"{label:<34} {kind:<4} {r.ours_best * 1e6:8.1f} us vs {r.base_best * 1e6:8.1f} us"
+            f"  best {r.best:5.2f}x  median {r.median:5.2f}x"
             f"  (target <= {TARGET}x on the median) {verdict}"
         )
 
