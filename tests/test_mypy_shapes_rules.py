@@ -102,11 +102,58 @@ def test_structural_ops() -> None:
     assert ops.concatenate([(2, 4), (3, 4)], 0, SCOPE) == (5, 4)
     assert ops.concatenate([(2, 3), (2, 3)], None, SCOPE) == (12,)
     assert ops.stack([(3,), (3,)], 1, SCOPE) == (3, 2)
-    assert ops.split((6, 4), 3, 0) == (2, 4)
     with pytest.raises(ShapeError, match="cannot squeeze"):
         ops.squeeze((2, 3), (0,))
     with pytest.raises(ShapeError):
         ops.stack([(3,), (4,)], 0, SCOPE)
+
+
+# (shape, indices_or_sections, axis, equal parts required) -> the parts' shapes,
+# as jnp.split (True) / jnp.array_split (False) return them (jax 0.10.2).
+SPLITS = [
+    ((6, 4), 3, 0, True, [(2, 4)] * 3),
+    ((4, 6), (1, 3), 1, True, [(4, 1), (4, 2), (4, 3)]),
+    ((4, 6), (2,), -1, True, [(4, 2), (4, 4)]),
+    ((4, 6), (), 1, True, [(4, 6)]),
+    ((4, 6), 1, 1, True, [(4, 6)]),
+    ((4, 7), 3, 1, False, [(4, 3), (4, 2), (4, 2)]),
+    ((4, 7), (2,), 1, False, [(4, 2), (4, 5)]),
+    ((4, 7), 9, 1, False, [(4, 1)] * 7 + [(4, 0)] * 2),
+    ((N, 6), 2, 1, True, [(N, 3), (N, 3)]),
+    ((N, D), 2, 1, True, [(N, None), (N, None)]),
+    ((N, D), (2,), 1, True, [(N, 2), (N, None)]),
+]
+
+
+@pytest.mark.parametrize(("shape", "sections", "axis", "even", "parts"), SPLITS)
+def test_split(
+    shape: tuple[object, ...],
+    sections: int | tuple[int, ...],
+    axis: int,
+    even: bool,
+    parts: list[tuple[object, ...]],
+) -> None:
+    assert ops.split(shape, sections, axis, even) == parts  # type: ignore[arg-type]  # literal terms
+
+
+@pytest.mark.parametrize(
+    ("shape", "sections", "axis", "match"),
+    [
+        # Each fails at run time too: ValueError, ZeroDivisionError, IndexError.
+        ((4, 6), 4, 1, "does not split into 4 equal parts"),
+        ((4, 6), 0, 1, "cannot split into 0 sections"),
+        ((4, 6), 2, 2, "out of bounds"),
+        ((4, 6), (4, 2), 1, "negative part size"),
+        ((10,), (12,), 0, "negative part size"),
+        ((N, D), (4, 2), 1, "negative part size"),
+        ((), 1, 0, "out of bounds"),
+    ],
+)
+def test_split_errors(
+    shape: tuple[object, ...], sections: int | tuple[int, ...], axis: int, match: str
+) -> None:
+    with pytest.raises(ShapeError, match=match):
+        ops.split(shape, sections, axis, even=True)  # type: ignore[arg-type]  # literal terms
 
 
 def test_reductions() -> None:

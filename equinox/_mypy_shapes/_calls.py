@@ -240,6 +240,8 @@ _VMAPS = frozenset(
 
 
 _JAX_VMAPS = frozenset({"jax._src.api.vmap", "jax.vmap"})
+# Arguments of vmap that leave the shapes alone.
+_SHAPELESS = frozenset({"fun", "axis_name", "spmd_axis_name"})
 
 
 def _axes_literal(api: TypeChecker, expr: Expression) -> Axes | None:
@@ -274,7 +276,7 @@ def _vmap_literal(api: CheckerPluginInterface, context: Context) -> LiteralType 
             keyword = order[i]
         elif kind != ARG_NAMED:
             return None
-        if keyword == "fun":
+        if keyword in _SHAPELESS:
             continue
         if keyword not in found:
             return None
