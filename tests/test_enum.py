@@ -24,10 +24,18 @@ class Shape(eqx.Enumeration):
     square = "Square"
 
 
-def test_members_are_instances_of_their_class() -> None:
+def test_members_are_enumeration_items() -> None:
+    # As in Equinox 0.13.8: a member is an `EnumerationItem` (a Module), an
+    # instance of its own enumeration only.
+    assert type(Colour.red).__name__ == "EnumerationItem"
     assert isinstance(Colour.red, Colour)
-    assert isinstance(Colour.red, eqx.Enumeration)
     assert isinstance(Colour.red, eqx.Module)
+    assert not isinstance(Colour.red, eqx.Enumeration)
+    assert not isinstance(MoreColours.red, Colour)
+    assert not isinstance(Colour.red, MoreColours)
+    assert not isinstance(0, Colour)
+    assert MoreColours.red is not Colour.red
+    assert not issubclass(Colour, eqx.Module)
     assert repr(Colour.blue) == f"{__name__}.Colour<{Colour[Colour.blue]}>"
     assert list(Colour) == [Colour.red, Colour.blue]
     assert len(Colour) == 2
@@ -39,7 +47,9 @@ def test_members_are_pytrees_of_one_int32() -> None:
     assert np.asarray(leaves[0]).dtype == np.int32
     assert int(leaves[0]) == 1
     rebuilt = jax.tree_util.tree_unflatten(treedef, leaves)
-    assert type(rebuilt) is Colour
+    assert isinstance(rebuilt, Colour)
+    # Different enumerations, different structures.
+    assert treedef != jax.tree_util.tree_structure(MoreColours.blue)
     assert bool(rebuilt == Colour.blue)
 
 
@@ -56,7 +66,8 @@ def test_eager_equality() -> None:
     assert bool(eq)
     assert not bool(Colour.red == Colour.blue)
     assert bool(Colour.red != Colour.blue)
-    assert hash(Colour.red) == hash(Colour.promote(Colour.red))
+    with pytest.raises(TypeError):
+        hash(Colour.red)  # a Module holding an array, as in Equinox
 
 
 def test_equality_and_where_under_jit() -> None:
@@ -69,7 +80,7 @@ def test_equality_and_where_under_jit() -> None:
         return chosen, chosen == Colour.red, c != Colour.blue
 
     chosen, is_red, not_blue = pick(Colour.blue, jnp.array(1.0))
-    assert type(chosen) is Colour and not chosen.is_traced()
+    assert isinstance(chosen, Colour) and not chosen.is_traced()
     assert bool(chosen == Colour.red) and bool(is_red) and not bool(not_blue)
     chosen, is_red, _ = pick(Colour.blue, jnp.array(-1.0))
     assert bool(chosen == Colour.blue) and not bool(is_red)
@@ -90,7 +101,7 @@ def test_where_under_vmap() -> None:
 
 def test_promote() -> None:
     promoted = MoreColours.promote(Colour.blue)
-    assert type(promoted) is MoreColours
+    assert isinstance(promoted, MoreColours)
     assert bool(promoted == MoreColours.blue)
     assert MoreColours[promoted] == "Blue colour"
     promoted_in_jit = jax.jit(MoreColours.promote)(Colour.red)
@@ -109,11 +120,11 @@ def test_error_messages() -> None:
         _ = Colour.red == "red"
     with pytest.raises(TypeError, match=r"Use promote\(\.\.\.\)"):
         _ = MoreColours.red == Colour.red
-    with pytest.raises(TypeError, match="Shape is not Colour or one of its parents"):
+    with pytest.raises(TypeError, match="Shape is not one of the parents of Colour"):
         Colour.promote(Shape.square)
     with pytest.raises(TypeError, match=r"Colour\.where `b`: expected a member"):
         Colour.where(True, Colour.red, Shape.square)  # type: ignore[arg-type]  # testing the error
-    with pytest.raises(TypeError, match="not constructed directly"):
+    with pytest.raises(TypeError, match="Colour is not instantiated"):
         Colour()  # type: ignore[call-arg]  # testing the error
     assert bool(Colour.red) is True  # as in Equinox
     with pytest.raises(TypeError, match=r"Colour\[\.\.\.\]: expected a member of"):
@@ -129,7 +140,8 @@ def test_message_of_traced_member_is_an_error() -> None:
 
 
 def test_bad_definitions() -> None:
-    with pytest.raises(TypeError, match="members must be given a string message"):
+    # AttributeError as Equinox (a TypeError too).
+    with pytest.raises(AttributeError, match="members must be given a string message"):
 
         class Bad(eqx.Enumeration):
             one = 1
@@ -143,7 +155,8 @@ def test_bad_definitions() -> None:
             red = "again"  # type: ignore[misc]  # redefining a member
 
     assert Again[Again.red] == "again"
-    assert Again.__dict__["__eqx_names__"] == Colour.__dict__["__eqx_names__"]
+    positions = [int(m._value) for m in Again]  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]  # private, the positions
+    assert positions == [0, 1]
 
     with pytest.raises(TypeError, match="'where' is a method"):
 
@@ -159,3 +172,44 @@ def test_works_with_error_if() -> None:
     assert bool(check(Colour.blue) == Colour.blue)
     with pytest.raises(Exception, match="red is not allowed"):
         check(Colour.red)
+
+
+class _A(eqx.Enumeration):
+    a = "A"
+
+
+class _B(_A):
+    b = "B"
+
+
+class _C(_A):
+    c = "C"
+    a = "A"  # type: ignore[misc]  # redefining a member (same message)
+
+
+class _D(_B, _C):
+    d = "D"
+
+
+def test_several_parents_as_equinox() -> None:
+    # Measured against Equinox 0.13.8: parents' members in order (a shared
+    # one once), then the class's own; `promote` maps each parent's.
+    members = [_D.a, _D.b, _D.c, _D.d]
+    assert [_D[m] for m in members] == ["A", "B", "C", "D"]
+    positions = [int(m._value) for m in members]  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]  # private, the positions
+    assert positions == [0, 1, 2, 3]
+    offsets = {k.__name__: v.tolist() for k, v in _D._base_offsets.items()}  # type: ignore[attr-defined]  # private, as Equinox's  # pyright: ignore[reportAttributeAccessIssue]
+    assert offsets == {"_B": [0, 1], "_A": [0], "_C": [0, 2]}
+    assert _D[_D.promote(_C.c)] == "C"
+    assert bool(_D.promote(_C.c) == _D.c)
+    assert bool(jax.jit(_D.promote)(_C.c) == _D.c)
+    assert bool(_D.promote(_A.a) == _D.a)
+    with pytest.raises(ValueError):
+        _C.promote(_B.b)
+
+
+def test_batched_member_repr() -> None:
+    batch = jax.vmap(lambda p: Colour.where(p, Colour.red, Colour.blue))(
+        jnp.array([True, False])
+    )
+    assert repr(batch) == f"{__name__}.Colour<['Red colour' 'Blue colour']>"
