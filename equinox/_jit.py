@@ -321,7 +321,8 @@ class _FunSplit:
     __slots__ = ("arrays", "key", "positions", "template", "treedef")
 
     def __init__(self, fun: Callable[..., Any]) -> None:
-        leaves, self.treedef = _flatten(fun)
+        leaves, treedef = _flatten(fun)
+        self.treedef: Any = treedef
         self.positions: tuple[int, ...] = tuple(
             i for i, leaf in enumerate(leaves) if isinstance(leaf, ARRAY_TYPES)
         )
