@@ -340,7 +340,7 @@ class _FunSplit:
 
 class _JitState:
     """Everything a `filter_jit` wrapper keeps: the caches and the slow
-    paths. The hot path is the closure built by `make_call`. Compared by the
+    paths. The hot path is the closure built by `_make_call`. Compared by the
     function's static part and the options, so that wrappers of one function
     are equal (and, as pytrees, have equal structures)."""
 
@@ -435,9 +435,9 @@ class _JitState:
     ) -> Callable[[tuple[Any, ...], tuple[Any, ...], dict[str, Any]], Any]:
         """The hot path: `call(fun_arrays, args, kwargs)`, what the wrapper's
         `__call__` runs. A closure over the caches rather than a method: a
-        plain function call with local variables is cheaper. It holds only
-        the caches and bound methods of a weak-referencing-free state, so
-        dropping every wrapper frees the state and its executables."""
+        plain function call with local variables is cheaper. The state keeps
+        it (a cycle, so the garbage collector frees both, with the compiled
+        executables, once no wrapper holds the state)."""
         layouts_positional, layouts_keyword = self._layouts, self._kw_layouts
         make_layout, make_entry, explain = self._layout, self._entry, self._explain
         latest_positional, latest_keyword = self._latest
