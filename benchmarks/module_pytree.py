@@ -18,14 +18,15 @@ the per-round ratio (the times printed are the fastest round's).
 5. For the record, the other ways JAX lets a class be a pytree, on the same
    tree: `register_pytree_node` and `register_pytree_with_keys` (Python
    flatten and unflatten callbacks), against the mutable dataclass.
-6. The floors of our design, against the mutable dataclass: the same
-   dataclass with one static (meta) field, which is what the rebuild
-   pseudo-field costs inside JAX's C++; and a class whose metaclass
-   `__call__` does nothing but rebuild (no pseudo-field), which is what
-   reaching `Cls(**fields)` through a Python metaclass `__call__` costs.
-   And the alternative design: no metaclass `__call__` (so `type.__call__`
-   in C), a generated per-class `__init__` with the fields as named
-   parameters that rebuilds when the pseudo-field is passed.
+6. The floors, against the mutable dataclass: the same dataclass with one
+   static (meta) field, which is what the rebuild pseudo-field costs inside
+   JAX's C++; a class whose metaclass `__call__` does nothing but rebuild
+   (no pseudo-field), which is what reaching `Cls(**fields)` through a
+   Python metaclass `__call__` costs (the design before this one); and a
+   bare version of the design in use (no metaclass `__call__`, so
+   `type.__call__` in C, and a generated per-class `__init__` with the
+   fields as named parameters that only stores them when the pseudo-field
+   is passed: see equinox/_module_init.py).
 
 Run: `python benchmarks/module_pytree.py`. Prints figures; asserts nothing.
 """
@@ -391,7 +392,7 @@ def main() -> None:
     floor_names = (
         ("meta", "floor: dc + 1 meta field"),
         ("rebuild_only", "floor: metaclass __call__ only"),
-        ("named_init", "alt: generated __init__ + meta"),
+        ("named_init", "floor: generated __init__ + meta"),
     )
     for kind, name in floor_names:
         for op in ("flatten", "unflatten"):

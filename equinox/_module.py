@@ -1,14 +1,8 @@
 """`eqx.Module`: a frozen dataclass that is a native JAX pytree.
 
-Construction (`Cls(...)` from user code) goes through the metaclass's
-`__call__`:
-
-    __new__ -> __init__ (assignments allowed) -> converters -> defaults for
-    unassigned fields / missing-field error -> static-array warning ->
-    field checks (runtime type checking hook) -> every __check_init__
-
-JAX rebuilding a tree (`tree_unflatten`) takes a cheap path instead, which
-only fills in `__dict__`: no `__init__`, converters or checks.
+The metaclass makes each subclass a dataclass, registers it with JAX's C++
+dataclass pytree nodes, and installs its `__init__` entry (`_module_init`),
+through which both user construction and JAX's rebuilding of a tree go.
 """
 
 import abc
@@ -37,6 +31,7 @@ from . import _module_warnings, _runtime_check
 from ._abstract import abstract_sets, is_classvar_annotation, split_abstract_annotations
 from ._field import CONVERTER_KEY, STATIC_KEY, field
 from ._init_bound_method import InitBoundMethod
+from ._module_init import ClassInfo, initialising, is_entry, make_entry
 from ._pytree_registration import (
     REBUILD_KEY,
     AttributesToken,
@@ -49,52 +44,9 @@ _R = TypeVar("_R")
 _R_co = TypeVar("_R_co", covariant=True)
 _M = TypeVar("_M")
 
-# ids of the instances whose `__init__` is running: only they accept assignment.
-_initialising: Final[set[int]] = set()
-
 
 class ModuleFrozenError(dataclasses.FrozenInstanceError):
     """Raised when assigning to a Module's field after construction."""
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class _ClassInfo:
-    """What construction needs about a class, computed once when it is defined."""
-
-    name: str
-    # A user-written `__init__` (own or inherited) rather than the generated one.
-    custom_init: bool
-    # Whether `__init__` may assign through `self.x = ...` (a custom
-    # `__init__` or a `__post_init__`); the generated one stores directly.
-    assigns: bool
-    fields: tuple[dataclasses.Field[Any], ...]
-    n_fields: int
-    field_names: frozenset[str]
-    converters: tuple[tuple[str, Callable[[Any], Any]], ...]
-    static_names: tuple[str, ...]
-    # Fields a generated `__init__` fills whose annotation admits a
-    # JAX-transformed callable (see _module_warnings); empty for a custom
-    # `__init__`, whose assignments are checked one by one.
-    scan_names: tuple[str, ...]
-    abstract: tuple[str, ...]
-    check_inits: tuple[Callable[[Any], None], ...]
-    field_check: Callable[[Any], None] | None
-    # The construction plan: True when the only stages are `__init__`,
-    # defaults and the field checks (concrete, generated `__init__` that does
-    # not assign, no scan, converters, static fields or `__check_init__`),
-    # so `Cls(...)` skips the tests for the absent ones.
-    plain: bool = dataclasses.field(init=False, default=False)
-
-    def __post_init__(self) -> None:
-        plain = not (
-            self.abstract
-            or self.assigns
-            or self.scan_names
-            or self.converters
-            or self.static_names
-            or self.check_inits
-        )
-        object.__setattr__(self, "plain", plain)
 
 
 def _is_plain_method(name: str, value: object) -> bool:
@@ -152,7 +104,7 @@ def _check_inits(cls: type) -> tuple[Callable[[Any], None], ...]:
 
 def _inherits_custom_init(bases: tuple[type, ...]) -> bool:
     for base in bases:
-        info: _ClassInfo | None = getattr(base, "__eqx_info__", None)
+        info: ClassInfo | None = getattr(base, "__eqx_info__", None)
         if info is not None and info.custom_init:
             return True
     return False
@@ -204,17 +156,28 @@ def _finish_generated_init(
     init.__doc__ = replaced.__doc__
 
 
+def _install_entry(cls: type, info: ClassInfo) -> None:
+    """Give `cls` its `__init__` entry (see `_module_init`), unless it
+    inherits a custom one's entry, which serves it as it is."""
+    init: Callable[..., None] | None = cls.__dict__.get("__init__")
+    if init is None:
+        init = getattr(cls, "__init__")  # noqa: B009  # the inherited one
+        if is_entry(init):
+            return
+    type.__setattr__(cls, "__init__", make_entry(info, cls.__dict__[REBUILD_KEY], init))
+
+
 def _is_module_class(annotation: type) -> bool:
     return isinstance(annotation, _ModuleMeta)
 
 
 def _class_info(
     cls: type, abstract_attributes: frozenset[str], custom_init: bool
-) -> _ClassInfo:
+) -> ClassInfo:
     fields = dataclasses.fields(cast(Any, cls))
     abstract_methods: frozenset[str] = getattr(cls, "__abstractmethods__", frozenset())
     abstract = sorted(abstract_attributes | abstract_methods)
-    return _ClassInfo(
+    return ClassInfo(
         name=cls.__qualname__,
         custom_init=custom_init,
         assigns=custom_init or hasattr(cls, "__post_init__"),
@@ -244,7 +207,7 @@ def _class_info(
 class _ModuleMeta(abc.ABCMeta):
     """Turns every Module subclass into a dataclass and a native pytree node."""
 
-    __eqx_info__: _ClassInfo
+    __eqx_info__: ClassInfo
     # Abstract attributes still to be provided (empty on a concrete class).
     __abstractvars__: frozenset[str]
     __abstractclassvars__: frozenset[str]
@@ -306,90 +269,26 @@ class _ModuleMeta(abc.ABCMeta):
             [f.name for f in fields if not f.metadata.get(STATIC_KEY)],
             [f.name for f in fields if f.metadata.get(STATIC_KEY)],
         )
-        cls.__eqx_info__ = _class_info(cls, vars_left | classvars_left, custom_init)
+        info = _class_info(cls, vars_left | classvars_left, custom_init)
+        cls.__eqx_info__ = info
+        _install_entry(cls, info)
         return cls
 
     if not TYPE_CHECKING:
-        # Hidden from static tools so that they keep using the dataclass
-        # signature of `__init__` for `Cls(...)`.
-        # The keyword-only parameter is named after REBUILD_KEY: binding it
-        # is cheaper than popping it from `kwargs` (this is the unflatten
-        # hot path).
-        def __call__(cls, /, *args, __eqx_rebuild__=None, **kwargs):
-            if __eqx_rebuild__ is None:
-                info = cls.__eqx_info__
-                if info.plain:
-                    # User construction with no optional stage (see
-                    # `_ClassInfo.plain`): the same steps, fewer tests.
-                    obj = _new_instance(cls)
-                    obj.__init__(*args, **kwargs)
-                    if len(obj.__dict__) < info.n_fields:
-                        _fill_unassigned(obj, info)
-                    check = info.field_check
-                    if check is not None:
-                        check(obj)
-                    return obj
-            elif __eqx_rebuild__ is cls.__eqx_rebuild__:
-                # JAX rebuilding a tree: `kwargs` is a fresh dict holding
-                # exactly the fields, so it can become the instance's dict.
-                obj = _new_instance(cls)
-                _set_attribute(obj, "__dict__", kwargs)
-                return obj
-            elif type(__eqx_rebuild__) is AttributesToken:
-                # Rebuilding an instance that carries extra attributes.
-                obj = _new_instance(cls)
-                kwargs.update(__eqx_rebuild__.attributes)
-                kwargs[REBUILD_KEY] = __eqx_rebuild__
-                _set_attribute(obj, "__dict__", kwargs)
-                return obj
-            else:
-                kwargs[REBUILD_KEY] = __eqx_rebuild__
-                info = cls.__eqx_info__
-            # User construction, inlined (no extra call on this path).
-            if info.abstract:
-                raise _abstract_error(info)
-            obj = _new_instance(cls)
-            if info.assigns:
-                key = id(obj)
-                _initialising.add(key)
-                try:
-                    obj.__init__(*args, **kwargs)
-                finally:
-                    _initialising.discard(key)
-            else:
-                # Looked up per call, not cached: a decorator may wrap
-                # `__init__` after the class is made (`jaxtyping.jaxtyped`).
-                obj.__init__(*args, **kwargs)
-            values = obj.__dict__
-            if len(values) < info.n_fields:
-                _fill_unassigned(obj, info)
-            if info.scan_names:
-                # Stored without `__setattr__`: look at what was stored.
-                _module_warnings.check_fields(
-                    info.name, values, info.scan_names, stacklevel=2
-                )
-            for name, converter in info.converters:
-                values[name] = converter(values[name])
-            if info.static_names:
-                _module_warnings.check_static(
-                    info.name, values, info.static_names, stacklevel=2
-                )
-            if info.field_check is not None:
-                info.field_check(obj)
-            for check_init in info.check_inits:
-                check_init(obj)
-            return obj
 
         def __setattr__(cls, name, value):
-            type.__setattr__(cls, name, value)
             info = cls.__dict__.get("__eqx_info__")
-            if name == "__init__" and info is not None and not info.assigns:
-                # `__init__` replaced after the class was made (a user's
-                # `@dataclasses.dataclass`, whose `__init__` assigns through
-                # `self.x = ...`, or a wrapping decorator): let it assign.
-                type.__setattr__(
-                    cls, "__eqx_info__", dataclasses.replace(info, assigns=True)
+            if name == "__init__" and info is not None and not is_entry(value):
+                # `__init__` replaced after the class was made (a wrapping
+                # decorator such as `jaxtyping.jaxtyped`): it may assign
+                # through `self.x = ...`, and JAX's rebuilds must still skip
+                # it, so it goes behind an entry of its own.
+                info = dataclasses.replace(info, assigns=True)
+                type.__setattr__(cls, "__eqx_info__", info)
+                value = make_entry(
+                    info, cls.__dict__[REBUILD_KEY], value, collecting=True
                 )
+            type.__setattr__(cls, name, value)
 
         @property
         def __signature__(cls):
@@ -406,36 +305,12 @@ _new_instance: Callable[[type], Any] = object.__new__
 _set_attribute: Callable[[object, str, Any], None] = object.__setattr__
 
 
-def _abstract_error(info: _ClassInfo) -> TypeError:
-    return TypeError(
-        f"Can't instantiate abstract module {info.name}: it does not provide "
-        + ", ".join(info.abstract)
-        + "."
-    )
-
-
-def _fill_unassigned(obj: object, info: _ClassInfo) -> None:
-    values = obj.__dict__
-    for f in info.fields:
-        if f.name in values:
-            continue
-        if f.default is not dataclasses.MISSING:
-            values[f.name] = f.default
-        elif f.default_factory is not dataclasses.MISSING:
-            values[f.name] = f.default_factory()
-        else:
-            raise TypeError(
-                f"{info.name}.__init__ did not assign the field '{f.name}'; "
-                f"every field without a default must be set in __init__."
-            )
-
-
 def _module_setattr(self: object, name: str, value: object) -> None:
     # Installed as every Module class's `__setattr__` by the metaclass; not
     # declared in the class body, where mypy would take it as permission to
     # assign to any attribute name.
-    info: _ClassInfo = getattr(type(self), "__eqx_info__")  # noqa: B009  # set by the metaclass
-    if id(self) not in _initialising:
+    info: ClassInfo = getattr(type(self), "__eqx_info__")  # noqa: B009  # set by the metaclass
+    if id(self) not in initialising:
         if name == "__orig_class__":
             # `Generic` records `M[int]` on the instance `M[int](...)` made.
             _set_attribute(self, name, value)
@@ -459,7 +334,7 @@ def _module_setattr(self: object, name: str, value: object) -> None:
     _set_attribute(self, name, value)
 
 
-def _own_method(self: object, info: _ClassInfo, name: str, value: Any) -> Any:
+def _own_method(self: object, info: ClassInfo, name: str, value: Any) -> Any:
     """`self.field = <a bound method>` in `__init__`."""
     if value.__self__ is not self:
         return value
@@ -532,7 +407,7 @@ class _MethodDescriptor:
     def __get__(self, instance: object, owner: type | None = None) -> Any:
         if instance is None:
             return self.method
-        if _initialising and id(instance) in _initialising:
+        if initialising and id(instance) in initialising:
             # Half-built: its own pytree node would read missing fields.
             return InitBoundMethod(self.method, instance)
         return _bound_method(self.method, instance)
@@ -554,7 +429,7 @@ class Module(metaclass=_ModuleMeta):
     def __hash__(self) -> int:
         # Every field's value, static ones included (as Equinox): a list or
         # dict field makes the module unhashable, like an array does.
-        info: _ClassInfo = type(self).__eqx_info__
+        info: ClassInfo = type(self).__eqx_info__
         values = self.__dict__
         try:
             return hash((type(self), *[values[f.name] for f in info.fields]))

@@ -6,7 +6,8 @@ converters and checks, which must never happen when JAX merely rebuilds a tree.
 So each class gets one extra *static* pseudo-field, `REBUILD_KEY`, whose value
 is a class attribute holding that class's own `RebuildToken` (set at run time
 only, so static tools never see it): it travels in the treedef, comes back
-as a keyword on unflatten, and tells the metaclass to take the cheap path.
+as a keyword on unflatten, and tells the class's `__init__` entry to take the
+cheap path (see `_module_init`).
 
 `jax.tree_util.register_dataclass` insists that the names match the dataclass
 fields exactly, which rules out the pseudo-field; so we register the node in
