@@ -171,11 +171,19 @@ def _check_call(
     if axes is not None and _generic(callee):
         # Type variables were solved from the batched arguments themselves.
         return strip_specs(default)
-    mapped = None
+    mapped: _Mapped | None = None
     if axes is not None:
-        mapped = _Mapped.of(axes[0], context)
-        if mapped is None:  # in_axes per argument, not passed one each
+        fitted = _Mapped.of(axes[0], context)
+        if not isinstance(fitted, _Mapped):  # in_axes do not fit the call
+            if fitted is not None:
+                fail(
+                    api,
+                    f'Call of vmapped "{_short(name)}": {fitted}',
+                    context,
+                    SHAPE_CODE,
+                )
             return strip_specs(default)
+        mapped = fitted
     for i, (formal, actuals) in enumerate(zip(formals, arg_types, strict=True)):
         expected = expected_specs(formal)
         if expected is None or callee.arg_kinds[i + skip] == ARG_STAR2:
@@ -298,16 +306,25 @@ class _Mapped:
         self.known = True  # every mapped array argument had a known shape
 
     @staticmethod
-    def of(in_axes: Axes, call: Context) -> "_Mapped | None":
-        """None when `in_axes` has one entry per argument but the call does not
-        pass exactly that many positional arguments (keyword arguments are
-        mapped differently; a wrong count fails at run time)."""
+    def of(in_axes: Axes, call: Context) -> "_Mapped | str | None":
+        """The mapping of this call; a string saying why it fails at run time
+        (as `jax.vmap` and `eqx.filter_vmap` raise); None when unknown."""
         if isinstance(in_axes, int):
             return _Mapped(in_axes)
-        if not isinstance(call, CallExpr) or len(call.args) != len(in_axes):
-            return None
-        if any(kind != ARG_POS for kind in call.arg_kinds):
-            return None
+        if not isinstance(call, CallExpr) or any(
+            kind not in (ARG_POS, ARG_NAMED) for kind in call.arg_kinds
+        ):
+            return None  # `*args`: the count is unknown
+        count = sum(kind == ARG_POS for kind in call.arg_kinds)
+        if count != len(in_axes):
+            return (
+                f"in_axes has {_count(len(in_axes), 'entry', 'entries')} but the"
+                f" call passes {_count(count, 'positional argument')}"
+            )
+        if all(axis is None for axis in in_axes):
+            return "every in_axes entry is None: nothing is mapped"
+        if count != len(call.args):
+            return None  # keyword arguments: mapped over their leading axis
         return _Mapped({id(e): a for e, a in zip(call.args, in_axes, strict=True)})
 
     def axis_of(self, expr: Expression) -> Axis:
@@ -378,6 +395,10 @@ class _Mapped:
         size = self.size if self.known else None
         new = (*shape[:i], size, *shape[i:])
         return attach(proper, spec_from(spec.dtype, new), api.str_type())
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def _makes_transformed(arg_types: list[list[Type]], result: Type) -> bool:

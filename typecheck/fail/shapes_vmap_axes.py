@@ -37,6 +37,13 @@ jax.vmap(squared_distance, (0, 1))(xs, jnp.zeros((3, 9)))  # E: jaxtyping-shape
 jax.vmap(squared_distance, in_axes=(0, 2))(xs, xs)  # E: jaxtyping-shape
 eqx.filter_vmap(squared_distance, in_axes=(0, None))(xs, xs)  # E: jaxtyping-shape
 wrong: Float[Array, "3"] = per_row(xs, centre)  # E: jaxtyping-shape
+# One in_axes entry per positional argument, at least one not None (else
+# jax.vmap and eqx.filter_vmap raise ValueError when called).
+jax.vmap(squared_distance, in_axes=(0,))(xs, centre)  # E: jaxtyping-shape
+three = eqx.filter_vmap(squared_distance, in_axes=(0, None, 0))
+three(xs, centre)  # E: jaxtyping-shape
+per_row(xs, b=centre)  # E: jaxtyping-shape
+jax.vmap(squared_distance, in_axes=(None, None))(xs, centre)  # E: jaxtyping-shape
 
 means, centred = jax.vmap(moments, out_axes=(0, 1))(xs)
 rows: Float[Array, "10 3"] = centred  # E: jaxtyping-shape
