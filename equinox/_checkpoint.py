@@ -1,6 +1,7 @@
 """`filter_checkpoint`: rematerialisation (`jax.checkpoint`) for functions of
 arbitrary pytrees."""
 
+import functools
 from collections.abc import Callable
 from typing import Any, ParamSpec, Protocol, TypeVar, cast, overload
 
@@ -44,11 +45,11 @@ def filter_checkpoint(
     the backward pass instead of stored. Arrays are traced, every other leaf
     is static. `prevent_cse` and `policy` are passed to `jax.checkpoint`."""
     if fun is None:
-
-        def decorator(f: Callable[_P, _R], /) -> Callable[_P, _R]:
-            return filter_checkpoint(f, prevent_cse=prevent_cse, policy=policy)
-
-        return decorator  # type: ignore[return-value]  # generic function matches the protocol
+        # A `functools.partial`, as Equinox returns.
+        decorator = functools.partial(
+            filter_checkpoint, prevent_cse=prevent_cse, policy=policy
+        )
+        return cast("_CheckpointDecorator", decorator)
     wrapper = _CheckpointWrapper(_fun=fun, _prevent_cse=prevent_cse, _policy=policy)
     return cast("Callable[_P, _R]", module_update_wrapper(wrapper))
 

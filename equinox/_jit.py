@@ -951,11 +951,10 @@ def filter_jit(
     mode = _check_donate(donate)
     extra = _check_jitkwargs(jitkwargs)
     if fun is None:
-
-        def decorator(f: Callable[_P, _R], /) -> _JitWrapper[_P, _R]:
-            return _make_jit(f, mode, extra)
-
-        return decorator  # type: ignore[return-value]  # generic function matches the protocol
+        # A `functools.partial`, as Equinox returns.
+        return cast(
+            "_JitDecorator", functools.partial(_make_jit, donate=mode, jitkwargs=extra)
+        )
     if not callable(fun):
         raise TypeError(f"filter_jit expects a callable; got {fun!r}.")
     return _make_jit(fun, mode, extra)

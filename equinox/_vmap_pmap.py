@@ -10,6 +10,7 @@ The wrappers are `eqx.Module`s, as in Equinox: the function and the options
 are pytree children (a wrapped model's arrays are leaves of the wrapper).
 """
 
+import functools
 import threading
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Final, ParamSpec, Protocol, TypeVar, cast, overload
@@ -337,18 +338,16 @@ def filter_vmap(
     as `spmd_axis_name=`) are passed on to `jax.vmap`.
     """
     if fun is None:
-
-        def decorator(f: Callable[_P, _R], /) -> Callable[_P, _R]:
-            return filter_vmap(
-                f,
-                in_axes=in_axes,
-                out_axes=out_axes,
-                axis_name=axis_name,
-                axis_size=axis_size,
-                **vmapkwargs,
-            )
-
-        return decorator  # type: ignore[return-value]  # generic function matches the protocol
+        # A `functools.partial`, as Equinox returns.
+        decorator = functools.partial(
+            filter_vmap,
+            in_axes=in_axes,
+            out_axes=out_axes,
+            axis_name=axis_name,
+            axis_size=axis_size,
+            **vmapkwargs,
+        )
+        return cast("_VmapDecorator", decorator)
 
     wrapper = _VmapWrapper(
         _fun=fun,
@@ -557,19 +556,17 @@ def filter_pmap(
             f'filter_pmap(donate=...) must be "none", "all" or "warn"; got {donate!r}.'
         )
     if fun is None:
-
-        def decorator(f: Callable[_P, _R], /) -> Callable[_P, _R]:
-            return filter_pmap(
-                f,
-                in_axes=in_axes,
-                out_axes=out_axes,
-                axis_name=axis_name,
-                axis_size=axis_size,
-                donate=donate,
-                **pmapkwargs,
-            )
-
-        return decorator  # type: ignore[return-value]  # generic function matches the protocol
+        # A `functools.partial`, as Equinox returns.
+        decorator = functools.partial(
+            filter_pmap,
+            in_axes=in_axes,
+            out_axes=out_axes,
+            axis_name=axis_name,
+            axis_size=axis_size,
+            donate=donate,
+            **pmapkwargs,
+        )
+        return cast("_PmapDecorator", decorator)
 
     wrapper = _PmapWrapper(
         _fun=fun,

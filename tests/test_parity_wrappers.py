@@ -435,3 +435,20 @@ def test_vjp_fn_is_a_pytree_of_residuals() -> None:
     assert jitted_vjp(cotangent)[0].tolist() == [6.0, 6.0]
     through = eqx.filter_jit(lambda v, c: v(c))(jitted_vjp, cotangent)
     assert through[0].tolist() == [6.0, 6.0]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: eqx.filter_jit(donate="all"),
+        lambda: eqx.filter_vmap(in_axes=0),
+        lambda: eqx.filter_pmap(in_axes=0),
+        lambda: eqx.filter_grad(has_aux=True),
+        lambda: eqx.filter_value_and_grad(has_aux=True),
+        lambda: eqx.filter_checkpoint(prevent_cse=False),
+    ],
+)
+def test_decorator_factories_are_partials(make: Callable[[], Any]) -> None:
+    decorator = make()
+    assert type(decorator) is functools.partial
+    assert isinstance(decorator(f), eqx.Module)
