@@ -30,6 +30,7 @@ from . import _jax_typed as jaxt
 from ._errors import equinox_error_from
 from ._field import field
 from ._leaves import ARRAY_TYPES, PyTree, is_inexact
+from ._method_checks import checked_as_method
 from ._module import Module
 from ._partial import Partial, module_update_wrapper
 from ._traced_call import SplitOutput
@@ -178,6 +179,12 @@ class _ValueAndGradWrapper(Module, typecheck=False):
             return self
         return Partial(self, instance)
 
+    def __set_name__(self, owner: type, name: str) -> None:
+        # A method of a Module class: differentiate its checked version.
+        checked = checked_as_method(owner, name, self._fun)
+        if checked is not None:
+            object.__setattr__(self, "_fun", checked)
+
     def __call__(self, x: Any, /, *args: Any, **kwargs: Any) -> Any:
         return _value_and_grad(
             self._fun, self._has_aux, self._gradkwargs, x, args, kwargs
@@ -202,6 +209,11 @@ class _GradWrapper(Module, typecheck=False):
         if instance is None:
             return self
         return Partial(self, instance)
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        # A method of a Module class: differentiate its checked version.
+        inner: _ValueAndGradWrapper = self._fun_value_and_grad
+        inner.__set_name__(owner, name)
 
     def __call__(self, x: Any, /, *args: Any, **kwargs: Any) -> Any:
         value, grads = self._fun_value_and_grad(x, *args, **kwargs)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any, ParamSpec, Protocol, TypeVar, cast, overload
 
 from . import _jax_typed as jaxt
+from ._method_checks import checked_as_method
 from ._module import Module
 from ._partial import Partial, module_update_wrapper
 from ._traced_call import TracedCall
@@ -71,6 +72,12 @@ class _CheckpointWrapper(Module, typecheck=False):
         if instance is None:
             return self
         return Partial(self, instance)
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        # A method of a Module class: checkpoint its checked version.
+        checked = checked_as_method(owner, name, self._fun)
+        if checked is not None:
+            object.__setattr__(self, "_fun", checked)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         call = TracedCall(self._fun, args, kwargs)

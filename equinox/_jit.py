@@ -60,6 +60,7 @@ from . import _jax_typed as jaxt
 from ._errors import equinox_error_from
 from ._field import field
 from ._leaves import ARRAY_TYPES, first_unhashable
+from ._method_checks import checked_as_method
 from ._module import Module
 from ._partial import Partial, module_update_wrapper
 
@@ -371,7 +372,7 @@ class _JitState:
         jitkwargs: dict[str, Any],
     ) -> None:
         self._fun = fun
-        self._donate = donate
+        self._donate: Donate = donate
         self._jitkwargs = jitkwargs
         self._key: Any = (split.key, donate, jitkwargs)
         self._signature = _signature(fun)
@@ -852,6 +853,14 @@ class _JitModule(Module, typecheck=False):
         if instance is None:
             return self
         return Partial(self, instance)
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        # A method of a Module class: compile its checked version.
+        checked = checked_as_method(owner, name, self.__wrapped__)
+        if checked is not None:
+            state = self._state
+            new_state, _ = _state_for(checked, state._donate, state._jitkwargs)  # pyright: ignore[reportPrivateUsage]  # module-internal
+            object.__setattr__(self, "_state", new_state)
 
 
 # The class name Equinox shows (`repr`); the protocol keeps the name for

@@ -22,6 +22,7 @@ import jax.tree_util as jtu
 from . import _jax_typed as jaxt
 from ._field import field
 from ._leaves import ARRAY_TYPES
+from ._method_checks import checked_as_method
 from ._module import Module
 from ._partial import Partial, module_update_wrapper
 from ._tree_paths import KeyPath, flatten_with_path, path_str
@@ -381,6 +382,12 @@ class _VmapWrapper(Module, typecheck=False):
             return self
         return Partial(self, instance)
 
+    def __set_name__(self, owner: type, name: str) -> None:
+        # A method of a Module class: map its checked version.
+        checked = checked_as_method(owner, name, self._fun)
+        if checked is not None:
+            object.__setattr__(self, "_fun", checked)
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         call = _Call(self._fun, self._in_axes, args, kwargs)
         axis_size = self._axis_size
@@ -465,6 +472,12 @@ class _PmapWrapper(Module, typecheck=False):
         if instance is None:
             return self
         return Partial(self, instance)
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        # A method of a Module class: map its checked version.
+        checked = checked_as_method(owner, name, self._fun)
+        if checked is not None:
+            object.__setattr__(self, "_fun", checked)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         call = _Call(self._fun, self._in_axes, args, kwargs)
