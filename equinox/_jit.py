@@ -339,6 +339,20 @@ class _FunSplit:
         )
 
 
+def _rebuild(
+    treedef: Any,
+    template: tuple[Any, ...],
+    positions: tuple[int, ...],
+    arrays: Sequence[Any],
+) -> Callable[..., Any]:
+    """A function's pytree with `arrays` at `positions` of its template."""
+    leaves = list(template)
+    for i, value in zip(positions, arrays, strict=True):
+        leaves[i] = value
+    fun: Callable[..., Any] = treedef.unflatten(leaves)
+    return fun
+
+
 class _JitState:
     """Everything a `filter_jit` wrapper keeps: the caches and the slow
     paths. The hot path is the closure built by `_make_call`. Compared by the
@@ -417,11 +431,9 @@ class _JitState:
         """The function with `arrays` in place of its own."""
         if self._fun_treedef is None:
             return self._fun
-        leaves = list(self._fun_template)
-        for i, value in zip(self._fun_positions, arrays, strict=True):
-            leaves[i] = value
-        fun: Callable[..., Any] = self._fun_treedef.unflatten(leaves)
-        return fun
+        return _rebuild(
+            self._fun_treedef, self._fun_template, self._fun_positions, arrays
+        )
 
     def _clear(self) -> None:
         with self._lock:
@@ -437,10 +449,11 @@ class _JitState:
         """The hot path: `call(fun_arrays, args, kwargs)`, what the wrapper's
         `__call__` runs. A closure over the caches rather than a method: a
         plain function call with local variables is cheaper. The state keeps
-        it (a cycle, so the garbage collector frees both, with the compiled
-        executables, once no wrapper holds the state)."""
+        it, and it reaches the state's slow paths through a weak proxy: no
+        cycle, so the last wrapper dropped frees the state and its compiled
+        executables at once."""
         layouts_positional, layouts_keyword = self._layouts, self._kw_layouts
-        make_layout, make_entry, explain = self._layout, self._entry, self._explain
+        state = weakref.proxy(self)
         latest_positional, latest_keyword = self._latest
 
         def call(
@@ -461,19 +474,19 @@ class _JitState:
                 if layout.types != types or layout.treedef != treedef:
                     known = layouts.get(treedef)
                     if known is None or known.types != types:
-                        known = make_layout(
+                        known = state._layout(
                             layouts, leaves, treedef, bool(kwargs), args
                         )
                     latest[0] = layout = known
                 static = layout.static_getter(leaves)
                 entry = layout.entries.get(static)
                 if entry is None:
-                    entry = make_entry(layout, static)
+                    entry = state._entry(layout, static)
                 out = entry.call(*layout.arrays(leaves))
                 if type(out) is _WithStatics:
                     out = out.rebuild()
             except Exception as e:
-                explain(e, args, kwargs)
+                state._explain(e, args, kwargs)
                 checked = equinox_error_from(e)
                 if checked is not None:
                     # A failed `eqx.error_if`: raise it as itself, not as
@@ -637,7 +650,9 @@ class _JitState:
         fun = self._fun
         fun_treedef = self._fun_treedef
         num_fun = self._num_fun
-        rebuild_fun = self.rebuild_fun
+        # Values, not bound methods: the compiled function (in this state's
+        # caches) must not hold the state, or dropping it would need the GC.
+        fun_template, fun_positions = self._fun_template, self._fun_positions
         template: list[Any] = [None] * (num_fun + layout.treedef.num_leaves)
         for i, value in zip(
             layout.static_positions, layout.static_values(static), strict=True
@@ -652,7 +667,9 @@ class _JitState:
                 leaves[i] = value
             call: Callable[..., Any] = fun
             if fun_treedef is not None:
-                call = rebuild_fun(tuple(leaves[:num_fun]))
+                call = _rebuild(
+                    fun_treedef, fun_template, fun_positions, leaves[:num_fun]
+                )
             unflat = treedef.unflatten(leaves[num_fun:])
             args: tuple[Any, ...]
             kwargs: dict[str, Any]

@@ -454,3 +454,18 @@ def test_step_returning_module_with_function_field_stays_on_cpp_fast_path(
     assert model.activation is jax.nn.relu
     np.testing.assert_allclose(np.asarray(model.bias), np.full(2, 6.0))
     np.testing.assert_allclose(np.asarray(y), np.full(2, 8.0))
+
+
+def test_dropping_the_last_wrapper_frees_its_state_at_once() -> None:
+    # No reference cycle: the compiled executables go with the last wrapper,
+    # without waiting for the garbage collector.
+    def add_one(x: jax.Array) -> jax.Array:
+        return x + 1
+
+    model = eqx.nn.Linear(2, 2, key=jax.random.key(0))
+    for fun in (add_one, model):
+        wrapper = eqx.filter_jit(fun)
+        wrapper(jnp.ones(2))
+        state = weakref.ref(wrapper._state)  # type: ignore[attr-defined]  # the run-time Module's field
+        del wrapper
+        assert state() is None
