@@ -29,7 +29,7 @@ in a static `_JitState`. Wrappers of equal functions with equal options share
 one state (interned while any of them is alive), so a second
 `filter_jit(f)`, or a wrapper rebuilt by `tree_unflatten`, reuses the traces
 as Equinox does; deleting every wrapper frees the compiled executables. A
-module-level `WeakSet` lets `clear_jit_cache` reach every live state without
+module-level weak mapping lets `clear_jit_cache` reach every live state without
 keeping any alive.
 """
 
@@ -77,7 +77,10 @@ _DONATION_WARNING: Final = "Some donated buffers were not usable"
 
 # The registry method itself: one Python frame less than `jtu.tree_flatten`.
 _flatten = jtu.default_registry.flatten
-_live_states: "weakref.WeakSet[_JitState]" = weakref.WeakSet()
+# By id: equal states (see `_JitState.__eq__`) are still distinct caches.
+_live_states: "weakref.WeakValueDictionary[int, _JitState]" = (
+    weakref.WeakValueDictionary()
+)
 # One state per (function's static part, options), while a wrapper holds it.
 _interned: "weakref.WeakValueDictionary[Any, _JitState]" = weakref.WeakValueDictionary()
 _intern_lock = threading.Lock()
@@ -85,7 +88,7 @@ _intern_lock = threading.Lock()
 
 def clear_jit_cache() -> None:
     """Drop every compiled function held by every live `filter_jit` wrapper."""
-    for state in list(_live_states):
+    for state in list(_live_states.values()):
         state._clear()  # pyright: ignore[reportPrivateUsage]  # module-internal
 
 
@@ -409,7 +412,7 @@ class _JitState:
         self.call: Callable[[tuple[Any, ...], tuple[Any, ...], dict[str, Any]], Any] = (
             self._make_call()
         )
-        _live_states.add(self)
+        _live_states[id(self)] = self
 
     def __eq__(self, other: object) -> bool:
         if self is other:
@@ -424,7 +427,7 @@ class _JitState:
     def __hash__(self) -> int:
         try:
             return hash(self._key[:2])
-        except TypeError:  # an unhashable static leaf: equal states still agree
+        except Exception:  # an unhashable static leaf: equal states still agree
             return 0
 
     def rebuild_fun(self, arrays: tuple[Any, ...]) -> Callable[..., Any]:
@@ -890,13 +893,12 @@ def _state_for(
 ) -> tuple[_JitState, tuple[Any, ...]]:
     """The (shared) state for `fun` and these options, and `fun`'s arrays."""
     split = _FunSplit(fun)
-    try:
-        key = (split.key, donate, tuple(sorted(jitkwargs.items())))
-        hash(key)
-    except TypeError:  # an unhashable static part: a state of its own
-        return _JitState(fun, split, donate, jitkwargs), split.arrays
+    key = (split.key, donate, tuple(sorted(jitkwargs.items())))
     with _intern_lock:
-        state = _interned.get(key)
+        try:
+            state = _interned.get(key)
+        except Exception:  # static leaves that cannot be hashed or compared
+            return _JitState(fun, split, donate, jitkwargs), split.arrays
         if state is None:
             state = _interned[key] = _JitState(fun, split, donate, jitkwargs)
     return state, split.arrays
