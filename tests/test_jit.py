@@ -469,3 +469,19 @@ def test_dropping_the_last_wrapper_frees_its_state_at_once() -> None:
         state = weakref.ref(wrapper._state)  # type: ignore[attr-defined]  # the run-time Module's field
         del wrapper
         assert state() is None
+
+
+def test_function_that_cannot_be_hashed_gets_its_own_state() -> None:
+    class Unhashable:
+        def __hash__(self) -> int:
+            raise ValueError("no hash")
+
+        def __call__(self, x: jax.Array) -> jax.Array:
+            return x + 1
+
+    fun = Unhashable()
+    first, second = eqx.filter_jit(fun), eqx.filter_jit(fun)
+    assert first(jnp.ones(1)).tolist() == [2.0]
+    assert first._state is not second._state  # type: ignore[attr-defined]  # the run-time Module's field
+    clear_jit_cache()  # reaches both states
+    assert second(jnp.ones(1)).tolist() == [2.0]
