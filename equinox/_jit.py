@@ -430,6 +430,13 @@ class _JitState:
         except Exception:  # an unhashable static leaf: equal states still agree
             return 0
 
+    def __copy__(self) -> "_JitState":
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "_JitState":
+        # A cache, shared by equal wrappers anyway: a copied wrapper uses it.
+        return self
+
     def rebuild_fun(self, arrays: tuple[Any, ...]) -> Callable[..., Any]:
         """The function with `arrays` in place of its own."""
         if self._fun_treedef is None:

@@ -443,6 +443,10 @@ class _PmapCache:
     def __hash__(self) -> int:
         return hash(_PmapCache)
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> "_PmapCache":
+        # A copied wrapper starts with no compiled programs of its own.
+        return _PmapCache()
+
     def __reduce__(self) -> tuple[type["_PmapCache"], tuple[()]]:
         # A pickled wrapper starts with no compiled programs (and no lock).
         return _PmapCache, ()

@@ -6,6 +6,7 @@ leaves, equality, hashing, repr, method binding, pickling, and when a wrapper
 rebuilt from its leaves (or a new wrapper of the same function) retraces.
 """
 
+import copy
 import functools
 import pickle
 from collections.abc import Callable
@@ -452,3 +453,23 @@ def test_decorator_factories_are_partials(make: Callable[[], Any]) -> None:
     decorator = make()
     assert type(decorator) is functools.partial
     assert isinstance(decorator(f), eqx.Module)
+
+
+@pytest.mark.parametrize("case", _CASES, ids=_IDS)
+def test_copies_are_equal(
+    case: tuple[str, _Transform, str, list[str], list[str], bool],
+) -> None:
+    _, transform, _, _, _, _ = case
+    for fun in (f, _Scale(jnp.arange(3.0))):
+        wrapper = transform(fun)
+        assert copy.copy(wrapper) == wrapper
+        assert type(copy.deepcopy(wrapper)) is type(wrapper)
+
+
+def test_deep_copied_jit_wrapper_works_documented_difference() -> None:
+    # docs/differences.md: Equinox's deep copy compares unequal and raises
+    # TypeError when called; ours shares the compiled cache.
+    wrapper = eqx.filter_jit(_Scale(jnp.arange(3.0)))
+    copied = copy.deepcopy(wrapper)
+    assert copied == wrapper
+    assert copied(1.0).tolist() == [0.0, 1.0, 2.0]
