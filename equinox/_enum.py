@@ -138,6 +138,17 @@ class EnumerationItem(Module, typecheck=False):
         return branched_error_if(token, pred, self._value, messages)
 
 
+def is_member(value: object, enumeration: type) -> bool:
+    """Whether `value` is a member of `enumeration` or of an enumeration
+    extending it: what an annotation `x: Colour` admits (static checkers
+    take `More.red` as a `Colour`), where `isinstance` (as in Equinox)
+    admits the members of `Colour` itself only. For the run-time checks."""
+    return isinstance(value, EnumerationItem) and issubclass(
+        value._enumeration,  # pyright: ignore[reportPrivateUsage]  # module-internal
+        enumeration,
+    )
+
+
 def _item(cls: "type[_EnumerationImpl]", value: Any) -> EnumerationItem:
     # Built directly: the value is known to be right.
     item = object.__new__(EnumerationItem)

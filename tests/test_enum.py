@@ -213,3 +213,13 @@ def test_batched_member_repr() -> None:
         jnp.array([True, False])
     )
     assert repr(batch) == f"{__name__}.Colour<['Red colour' 'Blue colour']>"
+
+
+def test_is_member_admits_subclass_members() -> None:
+    from equinox._enum import is_member
+
+    assert is_member(MoreColours.red, Colour)
+    assert is_member(Colour.red, Colour)
+    assert not is_member(Colour.red, MoreColours)
+    assert not is_member(Shape.square, Colour)
+    assert not is_member("red", Colour)
