@@ -123,6 +123,10 @@ class EnumerationItem(Module, typecheck=False):
             return f"{prefix}<{messages[int(value)]}>"
         return f"{prefix}<{np.asarray(messages)[value]}>"
 
+    def __eqx_describe__(self) -> str:
+        # How a run-time type check's message shows a member.
+        return f"a member of {self._enumeration.__qualname__}: {self!r}"
+
     def __pdoc__(self, **kwargs: Any) -> Any:
         # `tree_pformat` shows a member as its repr, as Equinox does.
         import wadler_lindig as wl
@@ -267,6 +271,10 @@ class _EnumerationMeta(type):
         return isinstance(instance, EnumerationItem) and (
             instance._enumeration is cls  # pyright: ignore[reportPrivateUsage]  # module-internal
         )
+
+    def __eqx_admits__(cls, value: object) -> bool:
+        """What an annotation `x: cls` admits at run time (see `is_member`)."""
+        return is_member(value, cls)
 
     def __getitem__(cls, item: Any) -> str:
         """The message of a (concrete) member."""

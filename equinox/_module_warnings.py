@@ -125,9 +125,9 @@ def _warn_transformed(owner: str, name: str, stacklevel: int) -> None:
         "that wraps arrays. The result of a JAX transformation is not a pytree, "
         "so those arrays are invisible to grad, jit and optimisers: they will "
         "never be updated. Store the layer itself and apply the transformation "
-        "when calling it (`eqx.filter_vmap(self.layer)(x)` in `__call__`): "
-        "here `eqx.filter_jit`/`filter_vmap`/... return plain functions too, "
-        "not pytrees as in Equinox.",
+        "when calling it (`eqx.filter_vmap(self.layer)(x)` in `__call__`), "
+        "or store the filtered transformation of it (`eqx.filter_vmap(layer)` "
+        "is a Module whose leaves are the layer's arrays).",
         UserWarning,
         stacklevel=stacklevel + 1,
     )

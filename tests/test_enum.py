@@ -223,3 +223,38 @@ def test_is_member_admits_subclass_members() -> None:
     assert not is_member(Colour.red, MoreColours)
     assert not is_member(Shape.square, Colour)
     assert not is_member("red", Colour)
+
+
+# ------------------------------------------- run-time checks of member fields
+
+
+class _Shade(eqx.Enumeration):
+    light = "light"
+
+
+class _MoreShades(_Shade):
+    dark = "dark"
+
+
+class _Unrelated(eqx.Enumeration):
+    other = "other"
+
+
+class _Painted(eqx.Module):
+    shade: _Shade
+
+
+def test_field_of_an_enumeration_admits_members_of_its_extensions() -> None:
+    # Static checkers take `_MoreShades.light` as a `_Shade`; so does the
+    # run-time check (although `isinstance` says no, as in Equinox).
+    assert not isinstance(_MoreShades.light, _Shade)
+    assert _Painted(_MoreShades.dark).shade is _MoreShades.dark
+    assert _Painted(_Shade.light).shade is _Shade.light
+
+
+def test_field_of_an_enumeration_rejects_another_enumeration() -> None:
+    with pytest.raises(eqx.TypeCheckError) as info:
+        _Painted(_Unrelated.other)  # type: ignore[arg-type]  # wrong on purpose
+    message = str(info.value)
+    assert "a member of _Unrelated" in message
+    assert "equinox._enum" not in message

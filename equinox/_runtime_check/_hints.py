@@ -206,6 +206,18 @@ def _classinfo(hint: object) -> ClassInfo | None:
     return info
 
 
+def _class_admits(hint: object) -> Callable[[object], bool] | None:
+    """A class whose metaclass says what an annotation naming it admits
+    (`__eqx_admits__`): an enumeration admits the members of the
+    enumerations extending it, which are not its instances."""
+    if not isinstance(hint, type):
+        return None
+    admits: Callable[[type, object], bool] | None = getattr(
+        type(hint), "__eqx_admits__", None
+    )
+    return None if admits is None else functools.partial(admits, hint)
+
+
 def _no_reason(value: object, subject: str) -> None:
     del value, subject
 
@@ -308,10 +320,13 @@ def compile_hint(hint: object) -> HintCheck | None:
         bound: object = hint.__bound__
         return None if bound is None else compile_hint(bound)
     uses_memo, names, symbolic = _memo_info(hint)
-    classinfo = _classinfo(hint)
+    admits = _class_admits(hint)
+    classinfo = None if admits is not None else _classinfo(hint)
     predicate: Callable[[object], bool] | None = None
     reasoner: Reasoner = _no_reason
-    if classinfo is None:
+    if admits is not None:
+        predicate = admits
+    elif classinfo is None:
         if is_array_hint(hint):
             predicate, reasoner = _array_parts(hint)
         elif typing.get_origin(hint) in _UNION_ORIGINS:

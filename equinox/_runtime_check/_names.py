@@ -10,6 +10,7 @@ import reprlib
 import sys
 import types
 import typing
+from collections.abc import Callable
 from typing import Final, cast
 
 from jaxtyping import AbstractArray
@@ -161,6 +162,9 @@ def describe_value(value: object) -> str:
             text += f" ({class_name(kind)})"
         return text
     kind = type(value)
+    describe: Callable[[object], str] | None = getattr(kind, "__eqx_describe__", None)
+    if describe is not None:  # a class that says how it reads in a message
+        return describe(value)
     if isinstance(value, list | tuple | dict | set | frozenset):
         count = len(value)  # pyright: ignore[reportUnknownArgumentType]  # any container
         return f"{class_name(kind)} of {count} item{'' if count == 1 else 's'}"
