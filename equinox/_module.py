@@ -159,11 +159,10 @@ def _finish_generated_init(
 def _install_entry(cls: type, info: ClassInfo) -> None:
     """Give `cls` its `__init__` entry (see `_module_init`), unless it
     inherits a custom one's entry, which serves it as it is."""
-    init: Callable[..., None] | None = cls.__dict__.get("__init__")
-    if init is None:
-        init = getattr(cls, "__init__")  # noqa: B009  # the inherited one
-        if is_entry(init):
-            return
+    own: Callable[..., None] | None = cls.__dict__.get("__init__")
+    init: Callable[..., None] = getattr(cls, "__init__") if own is None else own  # noqa: B009  # the inherited one
+    if own is None and is_entry(init):
+        return
     type.__setattr__(cls, "__init__", make_entry(info, cls.__dict__[REBUILD_KEY], init))
 
 

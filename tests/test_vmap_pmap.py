@@ -131,7 +131,7 @@ def test_nested_and_under_jit_and_grad() -> None:
 
 def test_errors() -> None:
     with pytest.raises(ValueError, match=r"tuple of length 1 .* 2 positional"):
-        eqx.filter_vmap(lambda a, b: a, in_axes=(0,))(jnp.ones(2), jnp.ones(2))
+        eqx.filter_vmap(lambda a, b: a, in_axes=(0,))(jnp.ones(2), jnp.ones(2))  # type: ignore[jaxtyping-shape]  # wrong on purpose (the plugin sees it too)
     with pytest.raises(
         ValueError, match=r"in_axes for args\[0\]: axis 2 is out of range"
     ):
