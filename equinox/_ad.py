@@ -30,10 +30,10 @@ from . import _jax_typed as jaxt
 from ._errors import equinox_error_from
 from ._field import field
 from ._leaves import ARRAY_TYPES, PyTree, is_inexact
-from ._method_checks import checked_as_method
 from ._module import Module
-from ._partial import Partial, module_update_wrapper
+from ._partial import module_update_wrapper
 from ._traced_call import SplitOutput
+from ._transform_wrapper import FunWrapper, MethodBinding
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -161,29 +161,12 @@ def filter_value_and_grad(
     return _make_value_and_grad(fun, has_aux=has_aux, gradkwargs=gradkwargs)
 
 
-class _ValueAndGradWrapper(Module, typecheck=False):
+class _ValueAndGradWrapper(FunWrapper, typecheck=False):
     """`filter_value_and_grad(fun)` at run time: a Module over the function
     and the options (fields as Equinox's)."""
 
-    _fun: Callable[..., Any]
     _has_aux: bool
     _gradkwargs: dict[str, Any]
-
-    @property
-    def __wrapped__(self) -> Callable[..., Any]:
-        return self._fun
-
-    def __get__(self, instance: object, owner: type[Any] | None = None) -> Any:
-        # A method: bound as a pytree `Partial`, as in Equinox.
-        if instance is None:
-            return self
-        return Partial(self, instance)
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        # A method of a Module class: differentiate its checked version.
-        checked = checked_as_method(owner, name, self._fun)
-        if checked is not None:
-            object.__setattr__(self, "_fun", checked)
 
     def __call__(self, x: Any, /, *args: Any, **kwargs: Any) -> Any:
         return _value_and_grad(
@@ -191,7 +174,7 @@ class _ValueAndGradWrapper(Module, typecheck=False):
         )
 
 
-class _GradWrapper(Module, typecheck=False):
+class _GradWrapper(MethodBinding, typecheck=False):
     """`filter_grad(fun)` at run time: a `_ValueAndGradWrapper` keeping only
     the gradient (fields as Equinox's)."""
 
@@ -203,12 +186,6 @@ class _GradWrapper(Module, typecheck=False):
         # (The field's class has `__get__`, so mypy reads the field as `Any`.)
         fun: Callable[..., Any] = self._fun_value_and_grad._fun  # pyright: ignore[reportPrivateUsage]  # module-internal
         return fun
-
-    def __get__(self, instance: object, owner: type[Any] | None = None) -> Any:
-        # A method: bound as a pytree `Partial`, as in Equinox.
-        if instance is None:
-            return self
-        return Partial(self, instance)
 
     def __set_name__(self, owner: type, name: str) -> None:
         # A method of a Module class: differentiate its checked version.

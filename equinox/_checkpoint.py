@@ -6,10 +6,9 @@ from collections.abc import Callable
 from typing import Any, ParamSpec, Protocol, TypeVar, cast, overload
 
 from . import _jax_typed as jaxt
-from ._method_checks import checked_as_method
-from ._module import Module
-from ._partial import Partial, module_update_wrapper
+from ._partial import module_update_wrapper
 from ._traced_call import TracedCall
+from ._transform_wrapper import FunWrapper
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -55,29 +54,12 @@ def filter_checkpoint(
     return cast("Callable[_P, _R]", module_update_wrapper(wrapper))
 
 
-class _CheckpointWrapper(Module, typecheck=False):
+class _CheckpointWrapper(FunWrapper, typecheck=False):
     """`filter_checkpoint(fun)` at run time: a Module over the function and
     the options (fields as Equinox's)."""
 
-    _fun: Callable[..., Any]
     _prevent_cse: bool
     _policy: Callable[..., bool] | None
-
-    @property
-    def __wrapped__(self) -> Callable[..., Any]:
-        return self._fun
-
-    def __get__(self, instance: object, owner: type[Any] | None = None) -> Any:
-        # A method: bound as a pytree `Partial`, as in Equinox.
-        if instance is None:
-            return self
-        return Partial(self, instance)
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        # A method of a Module class: checkpoint its checked version.
-        checked = checked_as_method(owner, name, self._fun)
-        if checked is not None:
-            object.__setattr__(self, "_fun", checked)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         call = TracedCall(self._fun, args, kwargs)

@@ -61,8 +61,8 @@ from ._errors import equinox_error_from
 from ._field import field
 from ._leaves import ARRAY_TYPES, first_unhashable
 from ._method_checks import checked_as_method
-from ._module import Module
-from ._partial import Partial, module_update_wrapper
+from ._partial import module_update_wrapper
+from ._transform_wrapper import MethodBinding
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -852,7 +852,7 @@ def _fun_name(fun: object) -> str:
     return name if isinstance(name, str) else type(fun).__qualname__
 
 
-class _JitModule(Module, typecheck=False):
+class _JitModule(MethodBinding, typecheck=False):
     """`filter_jit(fun)` at run time: a Module whose pytree children are the
     function's name and arrays. Fields and repr as Equinox's `_JitWrapper`;
     the caches are in the static `_state`."""
@@ -874,12 +874,6 @@ class _JitModule(Module, typecheck=False):
     @property
     def __wrapped__(self) -> Callable[..., Any]:
         return self._state.rebuild_fun(self._dynamic_fun)
-
-    def __get__(self, instance: object, owner: type[Any] | None = None) -> Any:
-        # A method: bound as a pytree `Partial`, as in Equinox.
-        if instance is None:
-            return self
-        return Partial(self, instance)
 
     def __set_name__(self, owner: type, name: str) -> None:
         # A method of a Module class: compile its checked version.

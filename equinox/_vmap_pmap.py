@@ -22,9 +22,8 @@ import jax.tree_util as jtu
 from . import _jax_typed as jaxt
 from ._field import field
 from ._leaves import ARRAY_TYPES
-from ._method_checks import checked_as_method
-from ._module import Module
-from ._partial import Partial, module_update_wrapper
+from ._partial import module_update_wrapper
+from ._transform_wrapper import FunWrapper
 from ._tree_paths import KeyPath, flatten_with_path, path_str
 
 _P = ParamSpec("_P")
@@ -361,32 +360,15 @@ def filter_vmap(
     return cast("Callable[_P, _R]", module_update_wrapper(wrapper))
 
 
-class _VmapWrapper(Module, typecheck=False):
+class _VmapWrapper(FunWrapper, typecheck=False):
     """`filter_vmap(fun)` at run time: a Module over the function and the
     options (fields as Equinox's)."""
 
-    _fun: Callable[..., Any]
     _in_axes: Any
     _out_axes: Any
     _axis_name: Hashable | None
     _axis_size: int | None
     _vmapkwargs: dict[str, Any]
-
-    @property
-    def __wrapped__(self) -> Callable[..., Any]:
-        return self._fun
-
-    def __get__(self, instance: object, owner: type[Any] | None = None) -> Any:
-        # A method: bound as a pytree `Partial`, as in Equinox.
-        if instance is None:
-            return self
-        return Partial(self, instance)
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        # A method of a Module class: map its checked version.
-        checked = checked_as_method(owner, name, self._fun)
-        if checked is not None:
-            object.__setattr__(self, "_fun", checked)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         call = _Call(self._fun, self._in_axes, args, kwargs)
@@ -452,12 +434,11 @@ class _PmapCache:
         return _PmapCache, ()
 
 
-class _PmapWrapper(Module, typecheck=False):
+class _PmapWrapper(FunWrapper, typecheck=False):
     """`filter_pmap(fun)` at run time: a Module over the function and the
     options (fields as Equinox's), keeping one `jax.pmap` per static
     structure so that repeated calls reuse the compiled program."""
 
-    _fun: Callable[..., Any]
     _in_axes: Any
     _out_axes: Any
     _axis_name: Hashable | None
@@ -466,22 +447,6 @@ class _PmapWrapper(Module, typecheck=False):
     _pmapkwargs: dict[str, Any]
     _donate: str = field(static=True, repr=False)
     _cache: _PmapCache = field(static=True, repr=False)
-
-    @property
-    def __wrapped__(self) -> Callable[..., Any]:
-        return self._fun
-
-    def __get__(self, instance: object, owner: type[Any] | None = None) -> Any:
-        # A method: bound as a pytree `Partial`, as in Equinox.
-        if instance is None:
-            return self
-        return Partial(self, instance)
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        # A method of a Module class: map its checked version.
-        checked = checked_as_method(owner, name, self._fun)
-        if checked is not None:
-            object.__setattr__(self, "_fun", checked)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         call = _Call(self._fun, self._in_axes, args, kwargs)
