@@ -14,30 +14,26 @@ either.
 from mypy.checker import TypeChecker
 from mypy.nodes import (
     AssignmentStmt,
-    Block,
     ClassDef,
     Decorator,
     Expression,
     ForStmt,
     FuncBase,
     FuncItem,
-    IfStmt,
     ListExpr,
     Lvalue,
-    MatchStmt,
     MypyFile,
     NameExpr,
     OperatorAssignmentStmt,
     StarExpr,
     Statement,
-    TryStmt,
     TupleExpr,
     Var,
-    WhileStmt,
     WithStmt,
 )
 
 from ._encoding import spec_of
+from ._statements import nested_blocks
 
 # Stands for the value of an annotated assignment `x: T = v`, after which mypy
 # shows `x` as `T` or as `v`'s type: both describe the value, so trusted.
@@ -76,27 +72,8 @@ def _assigned(stmts: list[Statement], out: list[Var]) -> None:
                         _targets(target, out)
             case _:
                 pass
-        for block in _blocks(stmt):
+        for block in nested_blocks(stmt):
             _assigned(block.body, out)
-
-
-def _blocks(stmt: Statement) -> list[Block]:
-    match stmt:
-        case IfStmt():
-            return [*stmt.body, *([stmt.else_body] if stmt.else_body else [])]
-        case ForStmt() | WhileStmt():
-            return [stmt.body, *([stmt.else_body] if stmt.else_body else [])]
-        case WithStmt():
-            return [stmt.body]
-        case TryStmt():
-            extra = [stmt.else_body, stmt.finally_body]
-            return [stmt.body, *stmt.handlers, *(b for b in extra if b is not None)]
-        case MatchStmt():
-            return list(stmt.bodies)
-        case Block():
-            return [stmt]
-        case _:
-            return []
 
 
 def _straight(stmt: Statement, assigned: _Assigned) -> None:
@@ -119,7 +96,7 @@ def _build(stmts: list[Statement], table: _Table, assigned: _Assigned) -> None:
         if isinstance(stmt, FuncBase | Decorator | ClassDef):
             continue
         _straight(stmt, assigned)
-        blocks = _blocks(stmt)
+        blocks = nested_blocks(stmt)
         if not blocks:
             continue
         found: list[Var] = []

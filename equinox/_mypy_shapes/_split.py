@@ -11,23 +11,15 @@ unpacks name by name (the expression is used for nothing else).
 from mypy.checker import TypeChecker
 from mypy.nodes import (
     AssignmentStmt,
-    Block,
     CallExpr,
-    ClassDef,
     Expression,
-    ForStmt,
     FuncBase,
     FuncItem,
-    IfStmt,
     ListExpr,
-    MatchStmt,
     MypyFile,
     StarExpr,
     Statement,
-    TryStmt,
     TupleExpr,
-    WhileStmt,
-    WithStmt,
 )
 from mypy.plugin import MethodContext
 from mypy.types import (
@@ -45,6 +37,7 @@ from ._broadcast import ShapeError
 from ._encoding import SHAPE_CODE, ArraySpec, attach
 from ._operands import Operand, arg, int_literal, operand
 from ._report import fail
+from ._statements import nested_blocks
 from ._terms import Shape, spec_from, terms_of
 
 _ARRAY = "jax._src.basearray.Array"
@@ -209,26 +202,5 @@ def _index(stmts: list[Statement], table: dict[int, int]) -> None:
                 isinstance(item, StarExpr) for item in target.items
             ):
                 table[id(stmt.rvalue)] = len(target.items)
-        for block in _blocks(stmt):
+        for block in nested_blocks(stmt, into_classes=True):
             _index(block.body, table)
-
-
-def _blocks(stmt: Statement) -> list[Block]:
-    match stmt:
-        case IfStmt():
-            return [*stmt.body, *([stmt.else_body] if stmt.else_body else [])]
-        case ForStmt() | WhileStmt():
-            return [stmt.body, *([stmt.else_body] if stmt.else_body else [])]
-        case WithStmt():
-            return [stmt.body]
-        case TryStmt():
-            extra = [stmt.else_body, stmt.finally_body]
-            return [stmt.body, *stmt.handlers, *(b for b in extra if b is not None)]
-        case MatchStmt():
-            return list(stmt.bodies)
-        case ClassDef():
-            return [stmt.defs]
-        case Block():
-            return [stmt]
-        case _:
-            return []
