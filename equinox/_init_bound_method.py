@@ -17,6 +17,14 @@ from . import _jax_typed as jaxt
 _FieldNames = tuple[tuple[str, ...], tuple[str, ...]]
 
 
+def method_name(method: Any, name: str) -> Any:
+    """`__getattr__` of a bound-method object: `__name__` and `__qualname__`
+    are those of its function, as for a Python bound method."""
+    if name in ("__name__", "__qualname__"):
+        return getattr(method.__func__, name)
+    raise AttributeError(f"{type(method).__name__!r} object has no attribute {name!r}")
+
+
 class InitBoundMethod:
     """Calls `__func__(__self__, ...)`, like a Python bound method."""
 
@@ -36,11 +44,7 @@ class InitBoundMethod:
     if not TYPE_CHECKING:
         # The method's names (type slots, so reachable only from here).
         def __getattr__(self, name):
-            if name in ("__name__", "__qualname__"):
-                return getattr(self.__func__, name)
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return method_name(self, name)
 
     @property
     def __doc__(self) -> str | None:  # type: ignore[override]  # pyright: ignore[reportIncompatibleVariableOverride]  # the method's docstring

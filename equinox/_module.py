@@ -30,7 +30,7 @@ from typing_extensions import dataclass_transform
 from . import _module_warnings, _runtime_check
 from ._abstract import abstract_sets, is_classvar_annotation, split_abstract_annotations
 from ._field import CONVERTER_KEY, STATIC_KEY, field
-from ._init_bound_method import InitBoundMethod
+from ._init_bound_method import InitBoundMethod, method_name
 from ._module_init import ClassInfo, initialising, is_entry, make_entry
 from ._pytree_registration import (
     REBUILD_KEY,
@@ -467,11 +467,7 @@ class BoundMethod(Module, Generic[_P, _R_co]):
         # they are only reachable through `__getattr__`; hidden from static
         # tools, which would otherwise accept any attribute.)
         def __getattr__(self, name):
-            if name in ("__name__", "__qualname__"):
-                return getattr(self.__func__, name)
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return method_name(self, name)
 
     @property
     def __doc__(self) -> str | None:  # type: ignore[override]  # pyright: ignore[reportIncompatibleVariableOverride]  # the method's docstring
