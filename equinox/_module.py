@@ -291,8 +291,9 @@ class _ModuleMeta(abc.ABCMeta):
 
         @property
         def __signature__(cls):
-            # What `inspect.signature(Cls)` shows: `__init__` without `self`
-            # (never the rebuild keyword of `__call__`). A property of the
+            # What `inspect.signature(Cls)` shows: the signature of the
+            # `__init__` the entry wraps (followed through `__wrapped__`, so
+            # never the entry's hidden rebuild parameters), without `self`. A property of the
             # metaclass, so instances (whose `__call__` has its own
             # signature) do not see it.
             signature = inspect.signature(cls.__init__)

@@ -2,7 +2,7 @@
 
 Two hooks, both called by the Module metaclass when a class is created:
 
-- `build_field_checker(cls)` gives the function `_construct` runs once per
+- `build_field_checker(cls)` gives the function construction runs once per
   user construction, after converters and before `__check_init__` (JAX
   rebuilding a tree never constructs, so never checks);
 - `wrap_checked_methods(namespace)` replaces `__call__` and the public methods
